@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  return (
+    <div className="mx-auto grid max-w-4xl gap-8 md:grid-cols-2">
+      <Card className="p-8">
+        <h1 className="mb-1 text-2xl font-bold tracking-tight">Sign in</h1>
+        <p className="mb-6 text-sm text-slate-500">Admins and viewers reach the console; shoppers the demo checkout.</p>
+        <SignInForm callbackUrl={callbackUrl ?? "/"} />
+      </Card>
+      <Card className="bg-slate-50 p-8">
+        <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">Demo accounts</h2>
+        <ul className="space-y-2 text-sm">
+          {DEMO_ACCOUNTS.map((a) => (
+            <li key={a.email} className="flex flex-wrap justify-between gap-2">
+              <span><span className="font-medium">{a.role}</span> · {a.email}</span>
+              <code className="text-slate-500">{a.password}</code>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}

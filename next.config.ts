@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // forbidden(): a shopper reaching /admin gets a real 403 page.
+  experimental: { authInterrupts: true },
+  serverExternalPackages: ["@node-rs/argon2", "postgres"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,59 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { REASON_MESSAGES, type Reason } from "@/server/domain/reasons";
+
+/**
+ * The one table mapping domain reasons to tRPC codes and HTTP statuses
+ * (API.md: 409 conflict, 422 rule not met, 429 rate limited, ...).
+ */
+export const REASON_STATUS: Record<Reason, { code: TRPC_ERROR_CODE_KEY; http: number }> = {
+  INVALID_FORMAT: { code: "BAD_REQUEST", http: 400 },
+  NOT_FOUND: { code: "NOT_FOUND", http: 404 },
+  DISABLED: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  NOT_STARTED: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  EXPIRED: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  MIN_ORDER_NOT_MET: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  NO_ELIGIBLE_ITEMS: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  EMAIL_DOMAIN_NOT_ALLOWED: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  FIRST_ORDER_ONLY: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  CHANNEL_NOT_ALLOWED: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  CURRENCY_MISMATCH: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  NOT_ASSIGNED_TO_USER: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  TOO_MANY_CODES: { code: "UNPROCESSABLE_CONTENT", http: 422 },
+  EXHAUSTED: { code: "CONFLICT", http: 409 },
+  USER_LIMIT_REACHED: { code: "CONFLICT", http: 409 },
+  NOT_STACKABLE: { code: "CONFLICT", http: 409 },
+  DUPLICATE_COUPON: { code: "CONFLICT", http: 409 },
+  LOCKED: { code: "CONFLICT", http: 409 },
+  ALREADY_REDEEMED: { code: "CONFLICT", http: 409 },
+  LOGIN_REQUIRED: { code: "UNAUTHORIZED", http: 401 },
+  RATE_LIMITED: { code: "TOO_MANY_REQUESTS", http: 429 },
+};
+
+/** An expected, explainable failure of a use case, carrying a Reason for clients. */
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly reason: Reason,
+    message: string = REASON_MESSAGES[reason],
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A dependency (Postgres) is down: 503, the client may retry. */
+export class DependencyUnavailableError extends Error {
+  override name = "DependencyUnavailableError";
+}
+
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error;
+  if (error instanceof DomainError) {
+    return new TRPCError({ code: REASON_STATUS[error.reason].code, message: error.message, cause: error });
+  }
+  if (error instanceof DependencyUnavailableError) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: error });
+  }
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error instanceof Error ? error : undefined });
+}

@@ -1,0 +1,4 @@
+import { checkHealth } from "@/server/services/check-health";
+import { publicProcedure } from "../trpc";
+
+export const healthProcedure = publicProcedure.query(() => checkHealth());

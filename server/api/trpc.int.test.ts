@@ -1,0 +1,58 @@
+import type { Session } from "next-auth";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
+import { authenticateUser } from "@/server/services/authenticate-user";
+import { createCaller } from "./root";
+import type { TRPCContext } from "./trpc";
+
+function contextFor(session: Session | null): TRPCContext {
+  return { session, headers: new Headers(), ip: "127.0.0.1" };
+}
+
+describe("authenticateUser (argon2id against the seeded accounts)", () => {
+  it.each(DEMO_ACCOUNTS)("accepts $email with its password and returns role $role", async (account) => {
+    const user = await authenticateUser(account.email.toUpperCase(), account.password);
+    expect(user).toMatchObject({ email: account.email, role: account.role });
+  });
+
+  it("refuses a wrong password and an unknown email alike", async () => {
+    expect(await authenticateUser(DEMO_ACCOUNTS[0].email, "wrong-password")).toBeNull();
+    expect(await authenticateUser("nobody@demo.test", "whatever")).toBeNull();
+  });
+});
+
+describe("health procedure", () => {
+  it("reports Postgres and the Redis bridge up", async () => {
+    const health = await createCaller(contextFor(null)).health();
+    expect(health.postgres.status).toBe("up");
+    expect(health.redis.status).toBe("up");
+    expect(health.status).toBe("ok");
+  });
+});
+
+describe("procedure tiers", () => {
+  it("maps the tier failures to UNAUTHORIZED and FORBIDDEN", async () => {
+    const { createTRPCRouter, shopperProcedure, staffProcedure, adminProcedure } = await import("./trpc");
+    const router = createTRPCRouter({
+      shop: shopperProcedure.query(() => "shop"),
+      staff: staffProcedure.query(() => "staff"),
+      admin: adminProcedure.mutation(() => "admin"),
+    });
+    const session = (role: "admin" | "viewer" | "shopper"): Session => ({ user: { id: "u1", role, email: `${role}@x.test` }, expires: "2099-01-01" });
+    const call = async (s: Session | null, fn: "shop" | "staff" | "admin") => {
+      const caller = router.createCaller(contextFor(s));
+      try {
+        return await caller[fn]();
+      } catch (error) {
+        return (error as TRPCError).code;
+      }
+    };
+    expect(await call(null, "shop")).toBe("UNAUTHORIZED");
+    expect(await call(session("shopper"), "shop")).toBe("shop");
+    expect(await call(session("shopper"), "staff")).toBe("FORBIDDEN");
+    expect(await call(session("viewer"), "staff")).toBe("staff");
+    expect(await call(session("viewer"), "admin")).toBe("FORBIDDEN");
+    expect(await call(session("admin"), "admin")).toBe("admin");
+  });
+});

@@ -1,0 +1,72 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { auth } from "@/server/auth";
+import { isStaff } from "@/server/auth/roles";
+import { DependencyUnavailableError, DomainError, toTRPCError } from "./errors";
+
+/** Per-request context: the session (if any) and where the request came from. */
+export async function createTRPCContext(opts: { headers: Headers }) {
+  const session = await auth();
+  return { session, headers: opts.headers, ip: clientIp(opts.headers) };
+}
+export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+
+function clientIp(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || headers.get("x-real-ip") || "unknown";
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        reason: cause instanceof DomainError ? cause.reason : undefined,
+        details: cause instanceof DomainError ? cause.details : undefined,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+      },
+    };
+  },
+});
+
+// Domain and dependency errors become their mapped tRPC codes (one table: errors.ts); anything else stays a masked 500.
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError || cause instanceof DependencyUnavailableError) throw toTRPCError(cause);
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      console.error("[trpc] unexpected error", cause ?? result.error);
+      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: result.error.cause });
+    }
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Any signed-in user (the demo checkout's shoppers; staff may try the checkout too). */
+export const shopperProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session?.user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.session.user } });
+});
+
+/** Read-only admin data: role admin or viewer. */
+export const staffProcedure = shopperProcedure.use(({ ctx, next }) => {
+  if (!isStaff(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Admins and viewers only." });
+  return next();
+});
+
+/** Changes to admin data: role admin. */
+export const adminProcedure = shopperProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Admins only." });
+  return next();
+});

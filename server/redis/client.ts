@@ -1,0 +1,19 @@
+import { Redis } from "@upstash/redis";
+import { env } from "@/server/env";
+
+const globalForRedis = globalThis as unknown as { couponRedis?: Redis | null };
+
+/**
+ * The Upstash REST client, or null when no Redis is configured (the app then
+ * runs Postgres-only). Retries are kept short: a Redis outage must turn into a
+ * quick fallback, not a slow checkout.
+ */
+export function getRedis(): Redis | null {
+  if (globalForRedis.couponRedis === undefined) {
+    const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env();
+    globalForRedis.couponRedis = url && token
+      ? new Redis({ url, token, enableAutoPipelining: true, retry: { retries: 1, backoff: () => 25 } })
+      : null;
+  }
+  return globalForRedis.couponRedis;
+}

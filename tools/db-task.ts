@@ -1,0 +1,50 @@
+/**
+ * `npm run db:migrate` / `npm run db:seed`. Uses DATABASE_URL when set, else the
+ * embedded Postgres of a running `npm run dev`, else starts it just for this.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createDatabase } from "@/server/db/client";
+import { migrateDatabase } from "@/server/db/migrate";
+import { seedDatabase } from "@/server/db/seed";
+import { startLocalServices } from "./local-services";
+
+const task = process.argv[2];
+const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+
+function runningDatabaseUrl(): string | undefined {
+  const file = path.join(dataDir, "running.json");
+  if (!existsSync(file)) return undefined;
+  const running = JSON.parse(readFileSync(file, "utf8")) as { pid: number; env: Record<string, string> };
+  try {
+    process.kill(running.pid, 0);
+    return running.env.DATABASE_URL;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  if (task !== "migrate" && task !== "seed") throw new Error("usage: tsx tools/db-task.ts migrate|seed");
+  const url = process.env.DATABASE_URL ?? runningDatabaseUrl();
+  if (!url) {
+    // startLocalServices migrates and seeds on its own.
+    const services = await startLocalServices({ dataDir, seed: task === "seed" });
+    await services.stop();
+    console.log(`${task}: done (embedded Postgres in ${dataDir})`);
+    return;
+  }
+  await migrateDatabase(url);
+  if (task === "seed") {
+    const { db, sql } = createDatabase(url, { max: 2 });
+    const counts = await seedDatabase(db).finally(() => sql.end({ timeout: 5 }));
+    console.log(`seed: ${counts.users} users, ${counts.products} products`);
+  } else {
+    console.log("migrate: done");
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
