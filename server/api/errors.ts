@@ -1,6 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { REASON_MESSAGES, type Reason } from "@/server/domain/reasons";
+import type { Reason } from "@/server/domain/reasons";
+import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError } from "@/server/services/errors";
+
+export { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError };
 
 /**
  * The one table mapping domain reasons to tRPC codes and HTTP statuses
@@ -30,21 +33,9 @@ export const REASON_STATUS: Record<Reason, { code: TRPC_ERROR_CODE_KEY; http: nu
   RATE_LIMITED: { code: "TOO_MANY_REQUESTS", http: 429 },
 };
 
-/** An expected, explainable failure of a use case, carrying a Reason for clients. */
-export class DomainError extends Error {
-  override name = "DomainError";
-  constructor(
-    readonly reason: Reason,
-    message: string = REASON_MESSAGES[reason],
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/** A dependency (Postgres) is down: 503, the client may retry. */
-export class DependencyUnavailableError extends Error {
-  override name = "DependencyUnavailableError";
+/** Errors the API answers with their own code instead of a masked 500. */
+export function isExpectedError(error: unknown): boolean {
+  return [DomainError, NotFoundError, ConflictError, InvalidInputError, DependencyUnavailableError].some((type) => error instanceof type);
 }
 
 export function toTRPCError(error: unknown): TRPCError {
@@ -52,6 +43,9 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof DomainError) {
     return new TRPCError({ code: REASON_STATUS[error.reason].code, message: error.message, cause: error });
   }
+  if (error instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
+  if (error instanceof ConflictError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof InvalidInputError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
   if (error instanceof DependencyUnavailableError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: error });
   }

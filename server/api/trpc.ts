@@ -2,16 +2,20 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { auth } from "@/server/auth";
+import type { Session } from "next-auth";
 import { isStaff } from "@/server/auth/roles";
-import { DependencyUnavailableError, DomainError, toTRPCError } from "./errors";
+import { DomainError, isExpectedError, toTRPCError } from "./errors";
 
-/** Per-request context: the session (if any) and where the request came from. */
-export async function createTRPCContext(opts: { headers: Headers }) {
-  const session = await auth();
-  return { session, headers: opts.headers, ip: clientIp(opts.headers) };
+export type TRPCContext = { session: Session | null; headers: Headers; ip: string };
+
+/**
+ * Per-request context: the session (if any) and where the request came from.
+ * The session is passed in (the route handler reads it with auth()), so tests can
+ * drive the real fetch handler without Next's request scope.
+ */
+export function createTRPCContext(opts: { headers: Headers; session: Session | null }): TRPCContext {
+  return { session: opts.session, headers: opts.headers, ip: clientIp(opts.headers) };
 }
-export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
 
 function clientIp(headers: Headers): string {
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
@@ -39,7 +43,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof DomainError || cause instanceof DependencyUnavailableError) throw toTRPCError(cause);
+    if (isExpectedError(cause)) throw toTRPCError(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error("[trpc] unexpected error", cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: result.error.cause });

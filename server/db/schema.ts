@@ -1,5 +1,20 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export const userRole = pgEnum("user_role", ["admin", "viewer", "shopper"]);
 
@@ -48,7 +63,201 @@ export const products = pgTable(
   ],
 );
 
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+// Money is integer minor units; bigint (as a JS number) matches the engine's 10^15 cap.
+const money = () => bigint({ mode: "number" });
+
+export const couponKind = pgEnum("coupon_kind", ["PERCENT", "FIXED", "FREE_SHIPPING"]);
+export const couponStatus = pgEnum("coupon_status", ["ACTIVE", "DISABLED", "ARCHIVED"]);
+export const stackingMode = pgEnum("stacking_mode", ["EXCLUSIVE", "STACKABLE"]);
+export const codeKind = pgEnum("code_kind", ["SHARED", "UNIQUE"]);
+export const codeStatus = pgEnum("code_status", ["ACTIVE", "DISABLED"]);
+export const lockStatus = pgEnum("lock_status", ["ACTIVE", "RELEASED", "REDEEMED", "EXPIRED"]);
+
+export const coupons = pgTable(
+  "coupons",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    internalNotes: text().notNull().default(""),
+    kind: couponKind().notNull(),
+    // PERCENT: basis points (1..10000); FIXED: minor units of currency; FREE_SHIPPING: null.
+    value: money(),
+    currency: text(),
+    maxDiscount: money(),
+    minOrderAmount: money(),
+    validFrom: timestamp({ withTimezone: true }),
+    validUntil: timestamp({ withTimezone: true }),
+    status: couponStatus().notNull().default("ACTIVE"),
+    maxRedemptions: integer(),
+    maxRedemptionsPerUser: integer(),
+    budget: money(),
+    productIds: text().array().notNull().default(sql`'{}'::text[]`),
+    categoryIds: text().array().notNull().default(sql`'{}'::text[]`),
+    allowedEmailDomains: text().array().notNull().default(sql`'{}'::text[]`),
+    firstOrderOnly: boolean().notNull().default(false),
+    channels: text().array().notNull().default(sql`'{}'::text[]`),
+    stacking: stackingMode().notNull().default("STACKABLE"),
+    priority: integer().notNull().default(0),
+    // Void gives the uses back (true) or keeps them consumed (false).
+    voidRestoresUses: boolean().notNull().default(true),
+    // Bumped on every change: cached rules carry it, so a stale cache entry is detected.
+    version: integer().notNull().default(1),
+    createdBy: uuid().references(() => users.id),
+    updatedBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The rules the engine relies on, enforced once more where the data lives.
+    check(
+      "coupons_value_by_kind",
+      sql`(${t.kind} = 'PERCENT' and ${t.value} between 1 and 10000)
+       or (${t.kind} = 'FIXED' and ${t.value} >= 1 and ${t.currency} is not null)
+       or (${t.kind} = 'FREE_SHIPPING' and ${t.value} is null)`,
+    ),
+    check("coupons_max_discount_percent_only", sql`${t.maxDiscount} is null or (${t.kind} = 'PERCENT' and ${t.maxDiscount} >= 0)`),
+    check("coupons_currency_iso", sql`${t.currency} is null or ${t.currency} ~ '^[A-Z]{3}$'`),
+    check("coupons_money_has_currency", sql`(${t.maxDiscount} is null and ${t.minOrderAmount} is null and ${t.budget} is null) or ${t.currency} is not null`),
+    check("coupons_window", sql`${t.validFrom} is null or ${t.validUntil} is null or ${t.validFrom} < ${t.validUntil}`),
+    check("coupons_limits_positive", sql`coalesce(${t.maxRedemptions}, 1) >= 1 and coalesce(${t.maxRedemptionsPerUser}, 1) >= 1 and coalesce(${t.budget}, 1) >= 1`),
+    check("coupons_min_order_nonnegative", sql`coalesce(${t.minOrderAmount}, 0) >= 0`),
+    index("coupons_status_created_idx").on(t.status, t.createdAt),
+  ],
+);
+
+export const books = pgTable(
+  "books",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    maxPerUser: integer().notNull().default(1),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("books_max_per_user_positive", sql`${t.maxPerUser} >= 1`), index("books_coupon_idx").on(t.couponId)],
+);
+
+export const codes = pgTable(
+  "codes",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    // HMAC-SHA256 of the normalised look-up key: a dump alone yields no redeemable code.
+    lookupHash: bytea().notNull(),
+    // AES-256-GCM (iv | tag | ciphertext) of the display form, for admins and export.
+    codeEncrypted: bytea().notNull(),
+    kind: codeKind().notNull(),
+    // 1 = single use; N = multi-use; null = only the coupon's limits apply.
+    maxRedemptions: integer(),
+    status: codeStatus().notNull().default("ACTIVE"),
+    assignedUserId: uuid().references(() => users.id),
+    assignedAt: timestamp({ withTimezone: true }),
+    bookId: uuid().references(() => books.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One code string, one code, across all coupons (look-up must be unambiguous).
+    uniqueIndex("codes_lookup_hash_key").on(t.lookupHash),
+    check("codes_max_redemptions_positive", sql`coalesce(${t.maxRedemptions}, 1) >= 1`),
+    index("codes_coupon_idx").on(t.couponId, t.createdAt),
+    index("codes_book_unassigned_idx").on(t.bookId).where(sql`${t.assignedUserId} is null`),
+    index("codes_assigned_user_idx").on(t.assignedUserId),
+  ],
+);
+
+export const locks = pgTable(
+  "locks",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    customerId: text().notNull(),
+    status: lockStatus().notNull().default("ACTIVE"),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    cart: jsonb().notNull(),
+    quote: jsonb().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("locks_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'ACTIVE'`)],
+);
+
+export const lockItems = pgTable(
+  "lock_items",
+  {
+    lockId: uuid()
+      .notNull()
+      .references(() => locks.id),
+    codeId: uuid()
+      .notNull()
+      .references(() => codes.id),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    customerId: text().notNull(),
+    amount: money().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.lockId, t.codeId] }),
+    index("lock_items_coupon_idx").on(t.couponId),
+    index("lock_items_code_idx").on(t.codeId),
+  ],
+);
+
+export const redemptions = pgTable(
+  "redemptions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    codeId: uuid()
+      .notNull()
+      .references(() => codes.id),
+    customerId: text().notNull(),
+    orderId: text().notNull(),
+    lockId: uuid().references(() => locks.id),
+    // The discount given (shipping discount included for FREE_SHIPPING), in currency's minor units.
+    amount: money().notNull(),
+    currency: text().notNull(),
+    channel: text(),
+    // Copied at redemption: they drive the last-line-of-defence unique indexes below.
+    perUserUnique: boolean().notNull(),
+    codeSingleUse: boolean().notNull(),
+    voidedAt: timestamp({ withTimezone: true }),
+    voidReason: text(),
+    // A voided redemption whose uses were given back no longer counts toward any limit.
+    usesRestored: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("redemptions_amount_nonnegative", sql`${t.amount} >= 0`),
+    // One redemption per code per order.
+    uniqueIndex("redemptions_code_order_key").on(t.codeId, t.orderId),
+    // Per-user limit 1: one counting redemption per coupon per customer, whatever the gate did.
+    uniqueIndex("redemptions_coupon_customer_once_key")
+      .on(t.couponId, t.customerId)
+      .where(sql`${t.perUserUnique} and not ${t.usesRestored}`),
+    // Single-use code: one counting redemption per code, whatever the gate did.
+    uniqueIndex("redemptions_single_use_code_key").on(t.codeId).where(sql`${t.codeSingleUse} and not ${t.usesRestored}`),
+    index("redemptions_coupon_created_idx").on(t.couponId, t.createdAt),
+    index("redemptions_customer_coupon_idx").on(t.customerId, t.couponId),
+    index("redemptions_order_idx").on(t.orderId),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Category = typeof categories.$inferSelect;
 export type Product = typeof products.$inferSelect;
+export type CouponRow = typeof coupons.$inferSelect;
+export type NewCouponRow = typeof coupons.$inferInsert;
+export type CodeRow = typeof codes.$inferSelect;
+export type BookRow = typeof books.$inferSelect;
+export type RedemptionRow = typeof redemptions.$inferSelect;

@@ -1,0 +1,39 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { env } from "@/server/env";
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+type Keys = { hmac: Buffer; encryption: Buffer };
+let keys: Keys | undefined;
+
+function getKeys(): Keys {
+  keys ??= { hmac: Buffer.from(env().CODE_HMAC_KEY, "hex"), encryption: Buffer.from(env().CODE_ENCRYPTION_KEY, "hex") };
+  return keys;
+}
+
+/**
+ * The keyed look-up hash of a code's look-up key (domain codeLookupKey): the
+ * only form in which codes are searchable, so a database dump alone yields no
+ * redeemable unique code.
+ */
+export function hashCodeForLookup(lookupKey: string, hmacKey: Buffer = getKeys().hmac): Buffer {
+  return createHmac("sha256", hmacKey).update(lookupKey, "utf8").digest();
+}
+
+/** AES-256-GCM of the display form: iv (12) | tag (16) | ciphertext. A fresh IV per code. */
+export function encryptCode(display: string, encryptionKey: Buffer = getKeys().encryption): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", encryptionKey, iv);
+  const ciphertext = Buffer.concat([cipher.update(display, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+/** Decrypts and authenticates; throws if the blob was tampered with or the key is wrong. */
+export function decryptCode(blob: Buffer, encryptionKey: Buffer = getKeys().encryption): string {
+  const iv = blob.subarray(0, IV_BYTES);
+  const tag = blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
+  const decipher = createDecipheriv("aes-256-gcm", encryptionKey, iv);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+}

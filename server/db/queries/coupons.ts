@@ -1,0 +1,19 @@
+import { inArray, eq } from "drizzle-orm";
+import type { Executor } from "../client";
+import { coupons, type CouponRow, type NewCouponRow } from "../schema";
+
+export async function insertCoupon(db: Executor, values: NewCouponRow): Promise<CouponRow> {
+  const [row] = await db.insert(coupons).values(values).returning();
+  if (!row) throw new Error("insert into coupons returned nothing");
+  return row;
+}
+
+export async function findCouponById(db: Executor, id: string): Promise<CouponRow | undefined> {
+  const [row] = await db.select().from(coupons).where(eq(coupons.id, id)).limit(1);
+  return row;
+}
+
+export async function findCouponsByIds(db: Executor, ids: string[]): Promise<CouponRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(coupons).where(inArray(coupons.id, ids));
+}

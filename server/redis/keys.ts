@@ -1,0 +1,16 @@
+/**
+ * Every Redis key the app uses. All keys of one coupon share the hash tag
+ * {cp:<couponId>} so a Redis Cluster keeps a coupon's keys on one shard.
+ */
+const PREFIX = "cf";
+
+export const couponTag = (couponId: string) => `{cp:${couponId}}`;
+
+export const keys = {
+  /** Cached coupon rules (JSON with version), short TTL, deleted on every change. */
+  couponRules: (couponId: string) => `${PREFIX}:${couponTag(couponId)}:rules`,
+  /** Cached code look-up by HMAC (hex): the code's id, coupon and own settings, or a "missing" marker. */
+  codeLookup: (lookupHashHex: string) => `${PREFIX}:code:${lookupHashHex}`,
+  /** @upstash/ratelimit prefix per policy. */
+  rateLimit: (policy: string) => `${PREFIX}:rl:${policy}`,
+};

@@ -1,0 +1,40 @@
+import { REASON_MESSAGES, type Reason } from "@/server/domain/reasons";
+
+/** An expected, explainable failure of a use case, carrying a Reason for clients. */
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly reason: Reason,
+    message: string = REASON_MESSAGES[reason],
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The thing asked for does not exist (404), outside the shopper-facing reasons. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** The change conflicts with existing data, e.g. a code string already taken (409). */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
+/** The input passed its schema but breaks a rule of the data (400). */
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+}
+
+/** A dependency (Postgres) is down: 503, the client may retry. */
+export class DependencyUnavailableError extends Error {
+  override name = "DependencyUnavailableError";
+}
+
+/** Postgres unique_violation on the named constraint/index. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
+  if (e && e.code === "23505") return constraint === undefined || e.constraint_name === constraint;
+  return e?.cause !== undefined && isUniqueViolation(e.cause, constraint);
+}
