@@ -1,9 +1,20 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type { Reason } from "@/server/domain/reasons";
-import { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError } from "@/server/services/errors";
+import {
+  CheckoutRejectedError,
+  ConflictError,
+  DependencyUnavailableError,
+  DomainError,
+  IdempotencyMismatchError,
+  InProgressError,
+  InvalidInputError,
+  NotFoundError,
+} from "@/server/services/errors";
 
 export { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError };
+
+const EXPECTED_ERRORS = [DomainError, NotFoundError, ConflictError, InvalidInputError, DependencyUnavailableError, IdempotencyMismatchError, InProgressError];
 
 /**
  * The one table mapping domain reasons to tRPC codes and HTTP statuses
@@ -35,17 +46,21 @@ export const REASON_STATUS: Record<Reason, { code: TRPC_ERROR_CODE_KEY; http: nu
 
 /** Errors the API answers with their own code instead of a masked 500. */
 export function isExpectedError(error: unknown): boolean {
-  return [DomainError, NotFoundError, ConflictError, InvalidInputError, DependencyUnavailableError].some((type) => error instanceof type);
+  return EXPECTED_ERRORS.some((type) => error instanceof type);
 }
 
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
+  if (error instanceof CheckoutRejectedError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof DomainError) {
     return new TRPCError({ code: REASON_STATUS[error.reason].code, message: error.message, cause: error });
   }
   if (error instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
+  if (error instanceof IdempotencyMismatchError) return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
+  if (error instanceof InProgressError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof ConflictError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
-  if (error instanceof InvalidInputError) return new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+  // Input that passed its schema but breaks a rule of the data (e.g. no such user): 422, like the rule reasons.
+  if (error instanceof InvalidInputError) return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
   if (error instanceof DependencyUnavailableError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: error });
   }

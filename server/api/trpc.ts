@@ -26,12 +26,14 @@ const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // A body that is not JSON at all: say so, not the parser's words.
+    const unreadable = error.code === "BAD_REQUEST" && (cause instanceof SyntaxError || /JSON/.test(error.message)) && !(cause instanceof ZodError);
     return {
       ...shape,
+      message: unreadable ? 'The request body is not valid JSON. Send {"json": <input>} with content-type application/json.' : shape.message,
       data: {
         ...shape.data,
-        reason: cause instanceof DomainError ? cause.reason : undefined,
-        details: cause instanceof DomainError ? cause.details : undefined,
+        ...(cause instanceof DomainError ? { reason: cause.reason, details: cause.details ?? null } : {}),
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
       },
     };

@@ -252,6 +252,39 @@ export const redemptions = pgTable(
   ],
 );
 
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    // Keys are per caller (the customer): one caller's key never collides with another's.
+    scope: text().notNull(),
+    key: text().notNull(),
+    operation: text().notNull(),
+    // SHA-256 of the canonical request: the same key with another payload is refused.
+    requestHash: text().notNull(),
+    status: text().notNull().default("IN_PROGRESS"),
+    response: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // One key, one execution: the insert that wins owns the call (invariant 3).
+    primaryKey({ columns: [t.scope, t.key] }),
+    index("idempotency_keys_expires_idx").on(t.expiresAt),
+  ],
+);
+
+export const gateRepairs = pgTable(
+  "gate_repairs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    couponId: uuid(),
+    kind: text().notNull(),
+    detail: jsonb().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("gate_repairs_created_idx").on(t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Category = typeof categories.$inferSelect;

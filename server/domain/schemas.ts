@@ -54,15 +54,35 @@ export type CodeState = z.infer<typeof CodeState>;
 
 export const ReasonSchema = z.enum(REASONS);
 
+// Control characters (NUL above all: Postgres text and jsonb refuse it) have no place in an id or a name.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const NO_CONTROL_CHARACTERS_MESSAGE = "Must not contain control characters.";
+
 const Id = z
   .string({ error: "Ids are strings." })
   .min(1, { error: "Ids must not be empty." })
-  .max(MAX_ID_LENGTH, { error: `Ids have at most ${MAX_ID_LENGTH} characters.` });
+  .max(MAX_ID_LENGTH, { error: `Ids have at most ${MAX_ID_LENGTH} characters.` })
+  .refine((value) => !CONTROL_CHARACTERS.test(value), { error: `Ids: ${NO_CONTROL_CHARACTERS_MESSAGE}` });
+
+/** Free text stored as is (names, notes): any printable text; tabs and new lines allowed, NUL never. */
+export const StoredText = (max: number, label: string) =>
+  z
+    .string({ error: `${label} is text.` })
+    .max(max, { error: `${label} has at most ${max} characters.` })
+    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), { error: `${label}: ${NO_CONTROL_CHARACTERS_MESSAGE}` });
+
+// Timestamps Postgres and every client handle alike.
+const EARLIEST_DATE = Date.UTC(2000, 0, 1);
+const LATEST_DATE = Date.UTC(9999, 11, 31, 23, 59, 59);
 
 /** A date, or an ISO 8601 date-time with a time zone (REST sends strings, tRPC/superjson sends Dates). */
-export const DateTime = z.union([z.date(), z.iso.datetime({ offset: true }).transform((value) => new Date(value))], {
-  error: "Expected a date: an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59Z.",
-});
+export const DateTime = z
+  .union([z.date(), z.iso.datetime({ offset: true }).transform((value) => new Date(value))], {
+    error: "Expected a date: an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59Z.",
+  })
+  .refine((date) => !Number.isNaN(date.getTime()) && date.getTime() >= EARLIEST_DATE && date.getTime() <= LATEST_DATE, {
+    error: "Dates must lie between the years 2000 and 9999.",
+  });
 
 export const CartItem = z.object({
   productId: Id,
@@ -145,7 +165,12 @@ const BasisPoints = z
   .min(1, { error: "A percentage must be more than 0 %." })
   .max(BASIS_POINTS_PER_WHOLE, { error: "A percentage must be at most 100 % (10000 basis points)." });
 
-const PositiveCount = z.int({ error: "Limits are integers." }).min(1, { error: "Limits must be at least 1 (leave empty for no limit)." });
+/** Postgres integer columns hold up to 2^31 - 1. */
+export const MAX_COUNT = 2_147_483_647;
+const PositiveCount = z
+  .int({ error: "Limits are integers." })
+  .min(1, { error: "Limits must be at least 1 (leave empty for no limit)." })
+  .max(MAX_COUNT, { error: `Limits must be at most ${MAX_COUNT}.` });
 
 // Optional rule fields are nullish: database rows hold null, API callers omit them.
 const couponRulesShape = {

@@ -8,7 +8,7 @@ import { generateCodes } from "@/server/domain/code-generator";
 import { env } from "@/server/env";
 import { getRedis } from "@/server/redis/client";
 import { invalidateCache } from "@/server/redis/rules-cache";
-import { ConflictError, InvalidInputError, isUniqueViolation } from "./errors";
+import { ConflictError, InvalidInputError, isForeignKeyViolation, isUniqueViolation } from "./errors";
 import { getCouponOrThrow } from "./get-coupon";
 
 export type CreatedCode = {
@@ -45,6 +45,7 @@ export async function createCode(input: CreateCodeInput): Promise<CreatedCode> {
       await forgetMissingMarker(lookupHash);
       return { id: row.id, code: parsed.code, couponId: row.couponId, kind: row.kind, maxRedemptions: row.maxRedemptions, assignedUserId: row.assignedUserId };
     } catch (error) {
+      if (isForeignKeyViolation(error, "codes_assigned_user_id_users_id_fk")) throw new InvalidInputError("assignedUserId: no user with this id.");
       if (!isUniqueViolation(error, "codes_lookup_hash_key")) throw error;
       // A chosen code that exists is the admin's conflict; a generated one is just drawn again.
       if (input.code !== undefined) throw new ConflictError("This code already exists (codes are compared without case, spaces or dashes).");

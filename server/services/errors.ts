@@ -12,6 +12,18 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A lock or redeem that cannot take every code: it fails as a whole (nothing
+ * reserved) with each refused code's reason (API.md: 409 / CONFLICT).
+ */
+export class CheckoutRejectedError extends DomainError {
+  override name = "CheckoutRejectedError";
+  constructor(readonly rejected: Array<{ code: string; reason: Reason; message: string }>, message?: string) {
+    const first = rejected[0];
+    super(first?.reason ?? "NOT_FOUND", message ?? (first ? `${first.code}: ${first.message}` : "No code could be used."), { rejected });
+  }
+}
+
 /** The thing asked for does not exist (404), outside the shopper-facing reasons. */
 export class NotFoundError extends Error {
   override name = "NotFoundError";
@@ -22,9 +34,19 @@ export class ConflictError extends Error {
   override name = "ConflictError";
 }
 
-/** The input passed its schema but breaks a rule of the data (400). */
+/** The input passed its schema but breaks a rule of the data (422). */
 export class InvalidInputError extends Error {
   override name = "InvalidInputError";
+}
+
+/** The idempotency key was used before with another request (422). */
+export class IdempotencyMismatchError extends Error {
+  override name = "IdempotencyMismatchError";
+}
+
+/** Another call with the same idempotency key has not finished yet (409, retry). */
+export class InProgressError extends Error {
+  override name = "InProgressError";
 }
 
 /** A dependency (Postgres) is down: 503, the client may retry. */
@@ -37,4 +59,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
   if (e && e.code === "23505") return constraint === undefined || e.constraint_name === constraint;
   return e?.cause !== undefined && isUniqueViolation(e.cause, constraint);
+}
+
+/** Postgres foreign_key_violation on the named constraint. */
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
+  if (e && e.code === "23503") return constraint === undefined || e.constraint_name === constraint;
+  return e?.cause !== undefined && isForeignKeyViolation(e.cause, constraint);
 }

@@ -1,4 +1,4 @@
-import { inArray, eq } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { coupons, type CouponRow, type NewCouponRow } from "../schema";
 
@@ -16,4 +16,14 @@ export async function findCouponById(db: Executor, id: string): Promise<CouponRo
 export async function findCouponsByIds(db: Executor, ids: string[]): Promise<CouponRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(coupons).where(inArray(coupons.id, ids));
+}
+
+/** Changes the status and bumps the version (cached rules carry it, so they are seen as stale). */
+export async function updateCouponStatus(db: Executor, input: { id: string; status: CouponRow["status"]; updatedBy: string }): Promise<CouponRow | undefined> {
+  const [row] = await db
+    .update(coupons)
+    .set({ status: input.status, updatedBy: input.updatedBy, updatedAt: sql`now()`, version: sql`${coupons.version} + 1` })
+    .where(eq(coupons.id, input.id))
+    .returning();
+  return row;
 }

@@ -1,8 +1,10 @@
 import { createTRPCRouter } from "../../trpc";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
+import { adminRedemptionsRouter } from "./redemptions";
 
 export const adminRouter = createTRPCRouter({
   coupons: adminCouponsRouter,
   codes: adminCodesRouter,
+  redemptions: adminRedemptionsRouter,
 });

@@ -1,0 +1,114 @@
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { lockItems, locks, redemptions, type RedemptionRow } from "../schema";
+
+export type NewLockItem = { codeId: string; couponId: string; amount: number };
+
+/**
+ * Postgres gate: serialises decisions per coupon with transaction-scoped advisory
+ * locks, taken in id order so two carts sharing coupons cannot deadlock.
+ */
+export async function lockCouponsForDecision(tx: Executor, couponIds: string[]): Promise<void> {
+  for (const id of [...new Set(couponIds)].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${id}::text, 7001))`);
+  }
+}
+
+export async function insertLock(
+  tx: Executor,
+  lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
+): Promise<void> {
+  await tx.insert(locks).values({ id: lock.id, customerId: lock.customerId, expiresAt: lock.expiresAt, cart: lock.cart, quote: lock.quote });
+  if (lock.items.length > 0) {
+    await tx.insert(lockItems).values(lock.items.map((item) => ({ ...item, lockId: lock.id, customerId: lock.customerId })));
+  }
+}
+
+export async function findLock(db: Executor, id: string) {
+  const [lock] = await db.select().from(locks).where(eq(locks.id, id)).limit(1);
+  if (!lock) return undefined;
+  const items = await db.select().from(lockItems).where(eq(lockItems.lockId, id));
+  return { ...lock, items };
+}
+
+/** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
+export async function closeLock(tx: Executor, id: string, status: "RELEASED" | "REDEEMED" | "EXPIRED", opts: { requireUnexpired?: boolean } = {}): Promise<boolean> {
+  const rows = await tx
+    .update(locks)
+    .set({ status, closedAt: sql`now()` })
+    .where(and(eq(locks.id, id), eq(locks.status, "ACTIVE"), opts.requireUnexpired ? gt(locks.expiresAt, sql`now()`) : undefined))
+    .returning({ id: locks.id });
+  return rows.length === 1;
+}
+
+/** Sweeper: ACTIVE locks past their expiry become EXPIRED (their uses stopped counting at expiry already). */
+export async function expireStaleLocks(db: Executor, limit = 1_000): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    update locks set status = 'EXPIRED', closed_at = now()
+    where id in (select id from locks where status = 'ACTIVE' and expires_at <= now() order by expires_at limit ${limit})
+    returning id`);
+  return [...rows].map((r) => r.id);
+}
+
+export type NewRedemption = typeof redemptions.$inferInsert;
+
+export async function insertRedemptions(tx: Executor, rows: NewRedemption[]): Promise<RedemptionRow[]> {
+  if (rows.length === 0) return [];
+  return tx.insert(redemptions).values(rows).returning();
+}
+
+export async function findRedemptions(db: Executor, filter: { ids?: string[]; orderId?: string }): Promise<RedemptionRow[]> {
+  const conditions = [
+    filter.ids ? inArray(redemptions.id, filter.ids) : undefined,
+    filter.orderId ? eq(redemptions.orderId, filter.orderId) : undefined,
+  ].filter(Boolean);
+  if (conditions.length === 0) return [];
+  return db.select().from(redemptions).where(and(...conditions));
+}
+
+/** Marks redemptions voided (once); returns the ones this call voided. */
+export async function voidRedemptionRows(tx: Executor, ids: string[], input: { reason: string; restoreUses: boolean }): Promise<RedemptionRow[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .update(redemptions)
+    .set({ voidedAt: sql`now()`, voidReason: input.reason, usesRestored: input.restoreUses })
+    .where(and(inArray(redemptions.id, ids), sql`${redemptions.voidedAt} is null`))
+    .returning();
+}
+
+/** Counting redemptions and live locks of a coupon, as the rebuild and reconciliation see them. */
+export async function readCouponGateSnapshot(db: Executor, couponId: string) {
+  const [totals] = await db.execute<{ status: string; version: number; uses: number; spent: number }>(sql`
+    select c.status, c.version,
+      (select count(*) from redemptions where coupon_id = c.id and not uses_restored)::int
+        + (select count(*) from lock_items li join locks k on k.id = li.lock_id where li.coupon_id = c.id and k.status = 'ACTIVE' and k.expires_at > now())::int as uses,
+      (coalesce((select sum(amount) from redemptions where coupon_id = c.id and not uses_restored), 0)
+        + coalesce((select sum(li.amount) from lock_items li join locks k on k.id = li.lock_id where li.coupon_id = c.id and k.status = 'ACTIVE' and k.expires_at > now()), 0))::float8 as spent
+    from coupons c where c.id = ${couponId}`);
+  if (!totals) return undefined;
+  const users = await db.execute<{ customerId: string; uses: number }>(sql`
+    select customer_id as "customerId", count(*)::int as uses from (
+      select customer_id from redemptions where coupon_id = ${couponId} and not uses_restored
+      union all
+      select li.customer_id from lock_items li join locks k on k.id = li.lock_id
+      where li.coupon_id = ${couponId} and k.status = 'ACTIVE' and k.expires_at > now()) u
+    group by customer_id`);
+  const codes = await db.execute<{ codeId: string; used: number; locked: number }>(sql`
+    select code_id as "codeId", count(*) filter (where not is_lock)::int as used, count(*) filter (where is_lock)::int as locked from (
+      select code_id, false as is_lock from redemptions where coupon_id = ${couponId} and not uses_restored
+      union all
+      select li.code_id, true from lock_items li join locks k on k.id = li.lock_id
+      where li.coupon_id = ${couponId} and k.status = 'ACTIVE' and k.expires_at > now()) u
+    group by code_id`);
+  const liveLocks = await db.execute<{ lockId: string; customerId: string; codeId: string; amount: number; expiresAtMs: number }>(sql`
+    select li.lock_id as "lockId", li.customer_id as "customerId", li.code_id as "codeId", li.amount::float8 as amount,
+      (extract(epoch from k.expires_at) * 1000)::float8 as "expiresAtMs"
+    from lock_items li join locks k on k.id = li.lock_id
+    where li.coupon_id = ${couponId} and k.status = 'ACTIVE' and k.expires_at > now()`);
+  return { ...totals, users: [...users], codes: [...codes], locks: [...liveLocks] };
+}
+
+export async function logGateRepair(db: Executor, repair: { couponId: string | null; kind: string; detail: unknown }): Promise<void> {
+  await db.execute(sql`insert into gate_repairs (coupon_id, kind, detail) values (${repair.couponId}, ${repair.kind}, ${JSON.stringify(repair.detail)}::jsonb)`);
+}
+

@@ -1,0 +1,65 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { idempotencyKeys } from "../schema";
+
+export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
+type KeyRef = { scope: string; key: string };
+
+/** Inserts the key as IN_PROGRESS; false when it already exists (someone else owns or owned it). */
+export async function claimIdempotencyKey(
+  db: Executor,
+  input: KeyRef & { operation: string; requestHash: string; ttlHours: number },
+): Promise<boolean> {
+  const rows = await db
+    .insert(idempotencyKeys)
+    .values({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
+}
+
+export async function readIdempotencyKey(db: Executor, ref: KeyRef): Promise<IdempotencyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)))
+    .limit(1);
+  return row;
+}
+
+/** Stores the answer; called inside the transaction that makes the call's effect, so both commit together. */
+export async function completeIdempotencyKey(db: Executor, ref: KeyRef, response: unknown): Promise<void> {
+  await db
+    .update(idempotencyKeys)
+    .set({ status: "DONE", response })
+    .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
+}
+
+/** An unexpected failure (nothing was done): the key is freed so a retry runs again. */
+export async function releaseIdempotencyKey(db: Executor, ref: KeyRef): Promise<void> {
+  await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key), eq(idempotencyKeys.status, "IN_PROGRESS")));
+}
+
+/** A key left IN_PROGRESS by a crashed process is taken over after staleSeconds. */
+export async function takeOverStaleKey(db: Executor, ref: KeyRef & { staleSeconds: number }): Promise<boolean> {
+  const rows = await db
+    .update(idempotencyKeys)
+    .set({ createdAt: sql`now()` })
+    .where(
+      and(
+        eq(idempotencyKeys.scope, ref.scope),
+        eq(idempotencyKeys.key, ref.key),
+        eq(idempotencyKeys.status, "IN_PROGRESS"),
+        lt(idempotencyKeys.createdAt, sql`now() - make_interval(secs => ${ref.staleSeconds})`),
+      ),
+    )
+    .returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
+}
+
+export async function deleteExpiredIdempotencyKeys(db: Executor): Promise<number> {
+  const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, sql`now()`)).returning({ key: idempotencyKeys.key });
+  return rows.length;
+}

@@ -1,0 +1,74 @@
+/** Expired locks a script reclaims per coupon before it decides (keeps every script O(items + reclaimed)). */
+export const RECLAIM_PER_CALL = 100;
+/**
+ * Lock records outlive their lock by this much, then Redis drops them. Reclaim normally removes them
+ * long before; the TTL only cleans up records orphaned by a rebuild (a record counts only while its
+ * lock id is in the coupon's locks ZSET, so an orphan never moves a counter).
+ */
+export const LOCK_RECORD_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Helpers prepended to every gate script. Lua numbers are doubles: amounts stay below 2^53 (checked in
+ * TypeScript) and are handed to redis.call as numbers or the caller's digit strings, never through
+ * tostring/.. (which would print 1e+15).
+ */
+export const LUA_PRELUDE = `
+local RECLAIM_PER_CALL = ${RECLAIM_PER_CALL}
+local LOCK_RECORD_GRACE_MS = ${LOCK_RECORD_GRACE_MS}
+
+-- "now" comes from the Redis clock, the one clock every caller shares (effects replication allows TIME).
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Counters are trustworthy only when loaded from Postgres and no rebuild is running.
+local function is_live(state)
+  local s = redis.call('HMGET', state, 'loaded', 'rebuilding')
+  return s[1] == '1' and not s[2]
+end
+
+-- Free-form strings leave with a '=' prefix so the REST client never JSON-parses them ("123", "true").
+local function tag(s)
+  return '=' .. (s or '')
+end
+
+-- Lowers a hash counter, never below zero; drop removes the field at zero (keeps users/codes hashes small).
+local function lower(key, field, by, drop)
+  if by <= 0 then return end
+  local v = redis.call('HINCRBY', key, field, -by)
+  if v <= 0 then
+    if drop then
+      redis.call('HDEL', key, field)
+    elseif v < 0 then
+      redis.call('HSET', key, field, 0)
+    end
+  end
+end
+
+-- Gives one live reservation back: coupon uses and spent, the customer's and the code's counters.
+local function give_back(state, users, codes, customer, code, amount)
+  lower(state, 'uses', 1, false)
+  lower(state, 'spent', amount, false)
+  if customer ~= '' then lower(users, customer, 1, true) end
+  lower(codes, code, 1, true)
+  lower(codes, code .. ':l', 1, true)
+end
+
+-- Reclaims up to max expired locks of one coupon (expiresAt <= now); returns their ids.
+-- Record keys are built from the ZSET members: same hash tag, so the same slot.
+local function reclaim(state, users, codes, locks, rec_prefix, now, max)
+  local ids = redis.call('ZRANGEBYSCORE', locks, '-inf', now, 'LIMIT', 0, max)
+  for _, id in ipairs(ids) do
+    local rec = rec_prefix .. id
+    local r = redis.call('HMGET', rec, 'customerId', 'codeId', 'amount')
+    -- A record that vanished leaves its counters high: fewer sales, never an oversell.
+    if r[2] then
+      give_back(state, users, codes, r[1] or '', r[2], tonumber(r[3]) or 0)
+      redis.call('DEL', rec)
+    end
+    redis.call('ZREM', locks, id)
+  end
+  return ids
+end
+`;

@@ -1,0 +1,55 @@
+/**
+ * restoreUses: gives permanent uses back (a void that restores uses, or compensation after a failed
+ * Postgres write).
+ *
+ * Protects invariant 1 across rebuilds: an item is restored only when its coupon state is loaded and
+ * still has the epoch the use was counted in. A rebuilt state already reflects Postgres; taking a use
+ * off it again would under-count and could oversell. Counters never go below 0, and a code's total
+ * never below its live reservations.
+ *
+ * KEYS (3 per item): state, users, codes of the item's coupon
+ * ARGV (4 per item): codeId, customerId ("" = none), amount, epoch
+ * Returns: number of items restored
+ * Cluster caveat: several coupons = several hash slots; fine on single-shard Redis / Upstash.
+ */
+import type { Redis } from "@upstash/redis";
+import { assertCouponId, gateKeys } from "./keys";
+import { replyInt } from "./reply";
+import { defineGateScript, runGateScript } from "./script";
+import type { RestoreItem } from "./types";
+import { codeIdArg, idArg, intArg } from "./validate";
+
+const RESTORE_USES = defineGateScript(
+  "restore-uses",
+  `
+local n = #KEYS / 3
+local restored = 0
+for i = 1, n do
+  local state, users, codes = KEYS[(i - 1) * 3 + 1], KEYS[(i - 1) * 3 + 2], KEYS[(i - 1) * 3 + 3]
+  local code, customer, amount, epoch = ARGV[(i - 1) * 4 + 1], ARGV[(i - 1) * 4 + 2], tonumber(ARGV[(i - 1) * 4 + 3]), ARGV[(i - 1) * 4 + 4]
+  if is_live(state) and redis.call('HGET', state, 'epoch') == epoch then
+    lower(state, 'uses', 1, false)
+    lower(state, 'spent', amount, false)
+    if customer ~= '' then lower(users, customer, 1, true) end
+    local total = tonumber(redis.call('HGET', codes, code)) or 0
+    local locked = tonumber(redis.call('HGET', codes, code .. ':l')) or 0
+    if total > locked then lower(codes, code, 1, true) end
+    restored = restored + 1
+  end
+end
+return restored
+`,
+);
+
+/** Gives each item's use back if its coupon state still has the item's epoch. Not idempotent: call once per use. */
+export async function restoreUses(redis: Redis, items: RestoreItem[]): Promise<{ restored: number }> {
+  if (items.length === 0) return { restored: 0 };
+  const keys: string[] = [];
+  const args: string[] = [];
+  for (const item of items) {
+    assertCouponId(item.couponId);
+    keys.push(gateKeys.state(item.couponId), gateKeys.users(item.couponId), gateKeys.codes(item.couponId));
+    args.push(codeIdArg(item.codeId), idArg("customerId", item.customerId, { allowEmpty: true }), intArg("amount", item.amount), idArg("epoch", item.epoch));
+  }
+  return { restored: replyInt(RESTORE_USES.name, await runGateScript(redis, RESTORE_USES, keys, args)) };
+}

@@ -1,0 +1,149 @@
+import { hashCodeForLookup } from "@/server/crypto/code-secrets";
+import { getDb } from "@/server/db/client";
+import { findCodesByLookupHashes } from "@/server/db/queries/codes";
+import { findCouponsByIds } from "@/server/db/queries/coupons";
+import type { LiveCodeState, LiveCouponState } from "@/server/db/queries/read-live-usage";
+import { parseCode, type ParsedCode } from "@/server/domain/code-format";
+import { quote, type Candidate, type Coupon, type ResolvedCandidate, type UsageSnapshot } from "@/server/domain/quote";
+import { REASON_MESSAGES } from "@/server/domain/reasons";
+import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import { env } from "@/server/env";
+import { getRedis } from "@/server/redis/client";
+import { readCachedCodes, readCachedRules, writeCachedCodes, writeCachedRules, type CachedCode } from "@/server/redis/rules-cache";
+import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
+
+export type FoundCode = Extract<CachedCode, { found: true }>;
+export type CachedCoupon = Coupon & { version: number };
+
+/** The entered codes, looked up (by keyed hash) with their coupons' rules. */
+export type ResolvedCodes = {
+  parsed: Array<{ raw: string; result: ParsedCode }>;
+  codesByKey: Map<string, CachedCode>;
+  rules: Map<string, CachedCoupon>;
+  found: FoundCode[];
+  couponIds: string[];
+};
+
+export type LiveUsage = { coupons: LiveCouponState[]; codes: LiveCodeState[] };
+
+export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
+  const parsed = codes.map((raw) => ({ raw, result: parseCode(raw) }));
+  const hashes = new Map<string, Buffer>();
+  for (const { result } of parsed) if (result.ok && !hashes.has(result.key)) hashes.set(result.key, hashCodeForLookup(result.key));
+  const codesByKey = await lookUpCodes(hashes);
+  const found = [...codesByKey.values()].filter((c): c is FoundCode => c.found);
+  const couponIds = [...new Set(found.map((c) => c.couponId))];
+  return { parsed, codesByKey, rules: await loadRules(couponIds), found, couponIds };
+}
+
+/** Rules whose version differs from the live one are stale: read them again from Postgres. */
+export async function refreshStaleRules(resolved: ResolvedCodes, live: Pick<LiveCouponState, "id" | "version">[]): Promise<void> {
+  const staleIds = live.filter((state) => resolved.rules.get(state.id)?.version !== state.version).map((state) => state.id);
+  if (staleIds.length === 0) return;
+  for (const coupon of await loadRulesFromDb(staleIds)) resolved.rules.set(coupon.id, coupon);
+}
+
+export type QuotedCheckout = { quote: Quote; accepted: Map<string, ResolvedCandidate> };
+
+/** Runs the engine on resolved codes with a usage snapshot (Postgres or Redis counters). */
+export function quoteResolved(resolved: ResolvedCodes, live: LiveUsage, cart: Cart, customer: Customer | null, now: Date): QuotedCheckout {
+  const liveCoupons = new Map(live.coupons.map((state) => [state.id, state]));
+  const liveCodes = new Map(live.codes.map((state) => [state.id, state]));
+  const usage = {
+    coupons: {} as Record<string, { uses: number; discountSpent: number }>,
+    codes: {} as Record<string, { redeemed: number; locked: number }>,
+    customerCoupons: {} as Record<string, number>,
+  } satisfies UsageSnapshot;
+  const accepted = new Map<string, ResolvedCandidate>();
+
+  const candidates: Candidate[] = resolved.parsed.map(({ raw, result }) => {
+    if (!result.ok) return { code: raw.trim().slice(0, 64), reason: "INVALID_FORMAT" };
+    const code = resolved.codesByKey.get(result.key);
+    const coupon = code?.found ? resolved.rules.get(code.couponId) : undefined;
+    const liveCoupon = code?.found ? liveCoupons.get(code.couponId) : undefined;
+    const liveCode = code?.found ? liveCodes.get(code.id) : undefined;
+    if (!code?.found || !coupon || !liveCoupon || !liveCode) return { code: result.code, reason: "NOT_FOUND" };
+    // Someone else's unique code answers like a wrong guess: unique codes cannot be probed.
+    if (code.kind === "UNIQUE" && liveCode.assignedUserId && customer && liveCode.assignedUserId !== customer.id) {
+      return { code: result.code, reason: "NOT_FOUND" };
+    }
+    usage.coupons[coupon.id] = { uses: liveCoupon.uses, discountSpent: liveCoupon.discountSpent };
+    usage.codes[code.id] = { redeemed: liveCode.redeemed, locked: liveCode.locked };
+    usage.customerCoupons[coupon.id] = liveCoupon.customerUses;
+    const candidate: ResolvedCandidate = {
+      code: result.code,
+      codeId: code.id,
+      coupon: { ...coupon, status: liveCoupon.status },
+      codeInfo: {
+        state: liveCode.status === "DISABLED" ? "DISABLED" : liveCode.assignedUserId ? "ASSIGNED" : "AVAILABLE",
+        assignedUserId: liveCode.assignedUserId,
+        maxRedemptions: code.maxRedemptions,
+      },
+    };
+    accepted.set(result.code, candidate);
+    return candidate;
+  });
+
+  const result = quote(cart, candidates, customer, usage, now, { maxCodesPerCart: env().MAX_CODES_PER_CART });
+  return { quote: { ...result, rejected: result.rejected.map((r) => ({ ...r, message: REASON_MESSAGES[r.reason] })) }, accepted };
+}
+
+async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, CachedCode>> {
+  const keys = [...hashes.keys()];
+  const byKey = new Map<string, CachedCode>();
+  if (keys.length === 0) return byKey;
+  const hex = keys.map((key) => hashes.get(key)!.toString("hex"));
+  const cached = await withRedisOr((redis) => readCachedCodes(redis, hex), () => []);
+  const misses: number[] = [];
+  keys.forEach((key, i) => {
+    const entry = cached[i];
+    if (entry) byKey.set(key, entry);
+    else misses.push(i);
+  });
+  if (misses.length === 0) return byKey;
+
+  const rows = await findCodesByLookupHashes(getDb(), misses.map((i) => hashes.get(keys[i]!)!));
+  const rowsByHex = new Map(rows.map((row) => [row.lookupHash.toString("hex"), row]));
+  const toCache = misses.map((i) => {
+    const row = rowsByHex.get(hex[i]!);
+    const value: CachedCode = row
+      ? { found: true, id: row.id, couponId: row.couponId, kind: row.kind, maxRedemptions: row.maxRedemptions, assignedUserId: row.assignedUserId, status: row.status }
+      : { found: false };
+    byKey.set(keys[i]!, value);
+    return { lookupHashHex: hex[i]!, value };
+  });
+  await withRedisOr((redis) => writeCachedCodes(redis, toCache), () => undefined);
+  return byKey;
+}
+
+async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>> {
+  const rules = new Map<string, CachedCoupon>();
+  if (couponIds.length === 0) return rules;
+  const cached = await withRedisOr((redis) => readCachedRules<CachedCoupon>(redis, couponIds), () => []);
+  const misses: string[] = [];
+  couponIds.forEach((id, i) => {
+    const entry = cached[i];
+    if (entry) rules.set(id, reviveCachedCoupon(entry));
+    else misses.push(id);
+  });
+  if (misses.length > 0) for (const coupon of await loadRulesFromDb(misses)) rules.set(coupon.id, coupon);
+  return rules;
+}
+
+async function loadRulesFromDb(couponIds: string[]): Promise<CachedCoupon[]> {
+  const coupons = (await findCouponsByIds(getDb(), couponIds)).map(toDomainCoupon);
+  await withRedisOr((redis) => writeCachedRules(redis, coupons), () => undefined);
+  return coupons;
+}
+
+// The caches are an optimisation: when Redis is missing or failing, read Postgres instead.
+async function withRedisOr<T>(run: (redis: NonNullable<ReturnType<typeof getRedis>>) => Promise<T>, fallback: () => T): Promise<T> {
+  const redis = getRedis();
+  if (!redis) return fallback();
+  try {
+    return await run(redis);
+  } catch (error) {
+    console.warn("[checkout] Redis cache unavailable, reading Postgres:", error instanceof Error ? error.message : error);
+    return fallback();
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { getDb } from "@/server/db/client";
+import { logGateRepair, readCouponGateSnapshot } from "@/server/db/queries/gate-records";
+import { DRAIN_MS, setRecoveryHandler } from "@/server/redis/circuit-breaker";
+import { getRedis } from "@/server/redis/client";
+import { beginRebuild, finishRebuild, loadRebuildChunk, readUsage, wipeGateState } from "@/server/redis/gate";
+import { clearGateBoot, isGateBootMarked, markGateBoot, readCouponDrainUntil } from "@/server/redis/gate-boot";
+
+// When Redis comes back after an outage, its gate state predates what the Postgres gate decided.
+setRecoveryHandler(async () => {
+  const redis = getRedis();
+  if (!redis) return;
+  await clearGateBoot(redis);
+  await wipeGateState(redis);
+  await logGateRepair(getDb(), { couponId: null, kind: "redis-recovered", detail: { wiped: true } });
+});
+
+const CHUNK = 2_000;
+const WAIT_FOR_OTHER_REBUILD_MS = DRAIN_MS + 10_000;
+
+// One rebuild per coupon per process at a time; concurrent callers share it.
+const globalForRebuilds = globalThis as unknown as { couponRebuilds?: Map<string, Promise<void>> };
+function rebuilds(): Map<string, Promise<void>> {
+  globalForRebuilds.couponRebuilds ??= new Map();
+  return globalForRebuilds.couponRebuilds;
+}
+
+/** Rebuilds the Redis gate state of these coupons from Postgres (missing after a flush, restart or first use). */
+export async function ensureGateState(couponIds: string[]): Promise<void> {
+  await Promise.all(
+    couponIds.map((couponId) => {
+      const running = rebuilds().get(couponId);
+      if (running) return running;
+      const rebuild = rebuildCoupon(couponId).finally(() => rebuilds().delete(couponId));
+      rebuilds().set(couponId, rebuild);
+      return rebuild;
+    }),
+  );
+}
+
+async function rebuildCoupon(couponId: string): Promise<void> {
+  const redis = getRedis();
+  if (!redis) return;
+  const token = randomUUID();
+  const { won } = await beginRebuild(redis, couponId, token);
+  if (!won) {
+    await waitUntilLoaded(couponId);
+    return;
+  }
+  // After a flush or restart (or a deliberate drop), writes Redis approved may still be landing in Postgres.
+  const drained = !(await isGateBootMarked(redis));
+  const waitUntil = Math.max(drained ? Date.now() + DRAIN_MS : 0, await readCouponDrainUntil(redis, couponId));
+  if (waitUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, waitUntil - Date.now()));
+
+  // One consistent picture of the coupon's counting redemptions and live locks.
+  const snapshot = await getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), { isolationLevel: "repeatable read", accessMode: "read only" });
+  if (!snapshot) return; // no such coupon: callers answer NOT_FOUND
+  for (let i = 0; i < snapshot.users.length; i += CHUNK) {
+    const users = Object.fromEntries(snapshot.users.slice(i, i + CHUNK).map((u) => [u.customerId, u.uses]));
+    if (!(await loadRebuildChunk(redis, couponId, token, { users })).ok) return;
+  }
+  for (let i = 0; i < snapshot.codes.length; i += CHUNK) {
+    const codes = Object.fromEntries(snapshot.codes.slice(i, i + CHUNK).map((c) => [c.codeId, { used: c.used, locked: c.locked }]));
+    if (!(await loadRebuildChunk(redis, couponId, token, { codes })).ok) return;
+  }
+  for (let i = 0; i < snapshot.locks.length; i += CHUNK) {
+    if (!(await loadRebuildChunk(redis, couponId, token, { locks: snapshot.locks.slice(i, i + CHUNK) })).ok) return;
+  }
+  const epoch = randomUUID();
+  await finishRebuild(redis, couponId, token, {
+    epoch,
+    status: snapshot.status as "ACTIVE" | "DISABLED" | "ARCHIVED",
+    version: snapshot.version,
+    uses: snapshot.uses,
+    spent: snapshot.spent,
+  });
+  if (drained) await markGateBoot(redis, epoch);
+  await logGateRepair(getDb(), { couponId, kind: "rebuild", detail: { uses: snapshot.uses, spent: snapshot.spent, users: snapshot.users.length, locks: snapshot.locks.length, drained } });
+}
+
+async function waitUntilLoaded(couponId: string): Promise<void> {
+  const redis = getRedis();
+  if (!redis) return;
+  const deadline = Date.now() + WAIT_FOR_OTHER_REBUILD_MS;
+  while (Date.now() < deadline) {
+    const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
+    if (usage?.loaded) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "@upstash/redis";
+import { sql } from "drizzle-orm";
+import IORedis from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startRedisServer } from "@/tools/local-redis";
+import { startUpstashBridge } from "@/tools/upstash-bridge/server";
+import { getDb } from "@/server/db/client";
+import { createCouponInput } from "@/server/domain/admin-inputs";
+import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
+import { DRAIN_MS, resetBreaker } from "@/server/redis/circuit-breaker";
+import { readUsage, reserveUses } from "@/server/redis/gate";
+import { createCode } from "./create-code";
+import { createCoupon } from "./create-coupon";
+import { CheckoutRejectedError, IdempotencyMismatchError } from "./errors";
+import { lockCheckout } from "./lock-checkout";
+import { reconcileGate } from "./reconcile-gate";
+import { redeemCheckout } from "./redeem-checkout";
+import { unlockCheckout } from "./reserve-checkout";
+import { voidRedemption } from "./void-redemption";
+
+type Mode = "redis" | "postgres";
+const globals = globalThis as unknown as { couponRedis?: Redis | null; couponLimiters?: unknown };
+
+// This file owns a redis-server of its own: it flushes and kills it.
+let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+let bridge: Awaited<ReturnType<typeof startUpstashBridge>>;
+let redis: Redis;
+let raw: IORedis;
+let adminId: string;
+const TOKEN = "gate-test-token";
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: TOKEN });
+  redis = new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: true, retry: { retries: 1, backoff: () => 20 } });
+  raw = new IORedis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  adminId = (await findUserByEmail(getDb(), "admin@demo.test"))!.id;
+});
+
+afterAll(async () => {
+  raw.disconnect();
+  await bridge.close();
+  await redisServer.stop();
+});
+
+function useMode(mode: Mode) {
+  globals.couponRedis = mode === "redis" ? redis : null;
+  globals.couponLimiters = undefined;
+  resetBreaker();
+}
+
+const cart = {
+  currency: "USD",
+  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 1 }],
+  shipping: 0,
+  channel: "web" as const,
+};
+
+let seq = 0;
+async function makeCoupon(rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) {
+  const coupon = await createCoupon(createCouponInput.parse({ name: "gate test", kind: "FIXED", value: 100, currency: "USD", ...rules }), { userId: adminId });
+  const created = await createCode({ couponId: coupon.id, kind: code.kind ?? "SHARED", code: `GATE${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase(), maxRedemptions: code.maxRedemptions });
+  return { couponId: coupon.id, code: created.code, codeId: created.id };
+}
+
+const caller = (id: string) => ({ customer: { id }, ip: `10.77.${seq % 250}.${id.length % 250}` });
+
+async function redeem(code: string, customerId: string, key = randomUUID()) {
+  try {
+    const result = await redeemCheckout({ codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: key }, caller(customerId));
+    return { ok: true as const, result };
+  } catch (error) {
+    if (error instanceof CheckoutRejectedError) return { ok: false as const, reason: error.rejected[0]?.reason };
+    throw error;
+  }
+}
+
+async function countRedemptions(couponId: string): Promise<number> {
+  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
+  return row!.n;
+}
+
+async function redisUses(couponId: string): Promise<number | undefined> {
+  const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
+  return usage?.loaded ? usage.uses : undefined;
+}
+
+describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
+  beforeEach(() => useMode(mode));
+
+  it("2,000 concurrent redeems by distinct users on maxRedemptions 100: exactly 100 succeed", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 100 });
+    const results = await Promise.all(Array.from({ length: 2_000 }, (_, i) => redeem(code, `flash-${mode}-${i}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(100);
+    expect(new Set(results.filter((r) => !r.ok).map((r) => r.reason))).toEqual(new Set(["EXHAUSTED"]));
+    expect(await countRedemptions(couponId)).toBe(100);
+    if (mode === "redis") expect(await redisUses(couponId)).toBe(100);
+  }, 120_000);
+
+  it("one user, 20 concurrent calls, per-user limit 1: exactly one succeeds", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptionsPerUser: 1 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => redeem(code, `solo-${mode}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => r.reason === "USER_LIMIT_REACHED")).toBe(true);
+    expect(await countRedemptions(couponId)).toBe(1);
+  });
+
+  it("a single-use code raced by 50 users: exactly one succeeds", async () => {
+    const { couponId, code } = await makeCoupon({}, { kind: "SHARED", maxRedemptions: 1 });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => redeem(code, `racer-${mode}-${i}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => r.reason === "ALREADY_REDEEMED" || r.reason === "LOCKED")).toBe(true);
+    expect(await countRedemptions(couponId)).toBe(1);
+  });
+
+  it("never spends more than the budget", async () => {
+    const { couponId, code } = await makeCoupon({ kind: "FIXED", value: 700, budget: 5_000 });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => redeem(code, `budget-${mode}-${i}`)));
+    const [row] = await getDb().execute<{ spent: number }>(sql`select coalesce(sum(amount), 0)::int as spent from redemptions where coupon_id = ${couponId}`);
+    expect(row!.spent).toBeLessThanOrEqual(5_000);
+    // 7 x 700 = 4,900; an 8th quoted after those is capped to the last 100 (racing quotes may miss it).
+    expect([4_900, 5_000]).toContain(row!.spent);
+    expect(results.filter((r) => r.ok)).toHaveLength(row!.spent === 5_000 ? 8 : 7);
+  });
+
+  it("locks reserve, unlock and expiry give uses back, redeem after expiry fails cleanly", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 1 });
+    const first = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-a-${mode}`), { ttlMs: 400 });
+    // Held by a live lock: a second checkout is refused.
+    await expect(lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`))).rejects.toMatchObject({ rejected: [expect.objectContaining({ reason: "EXHAUSTED" })] });
+    expect(await unlockCheckout({ lockId: first.lockId }, caller(`locker-a-${mode}`))).toEqual({ released: true });
+    expect(await unlockCheckout({ lockId: first.lockId }, caller(`locker-a-${mode}`))).toEqual({ released: false });
+
+    const second = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`), { ttlMs: 300 });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect(redeemCheckout({ lockId: second.lockId, orderId: "late-order", idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`))).rejects.toMatchObject({
+      rejected: [expect.objectContaining({ reason: "EXPIRED" })],
+    });
+    // The expired lock's use came back: another shopper can lock and redeem.
+    const third = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-c-${mode}`));
+    const redeemed = await redeemCheckout({ lockId: third.lockId, orderId: `o-${randomUUID()}`, idempotencyKey: randomUUID() }, caller(`locker-c-${mode}`));
+    expect(redeemed.redemptions).toHaveLength(1);
+    expect(await countRedemptions(couponId)).toBe(1);
+  });
+
+  it("10 concurrent identical redeem calls with one idempotency key: one redemption, one answer", async () => {
+    const { couponId, code } = await makeCoupon({});
+    const key = randomUUID();
+    const input = { codes: [code], cart, orderId: `idem-${randomUUID()}`, idempotencyKey: key };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => redeemCheckout(input, caller(`idem-${mode}`))));
+    expect(await countRedemptions(couponId)).toBe(1);
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    await expect(redeemCheckout({ ...input, orderId: "another-order" }, caller(`idem-${mode}`))).rejects.toBeInstanceOf(IdempotencyMismatchError);
+  });
+
+  it("void gives the use back or not, per the coupon's setting", async () => {
+    const giving = await makeCoupon({ maxRedemptions: 1 });
+    const keeping = await makeCoupon({ maxRedemptions: 1, voidRestoresUses: false });
+    for (const target of [giving, keeping]) {
+      const done = await redeem(target.code, `voider-${mode}`);
+      expect(done.ok).toBe(true);
+      const redemptionId = done.ok ? done.result.redemptions[0]!.id : "";
+      const result = await voidRedemption({ redemptionId, reason: "order cancelled" });
+      expect(result.voided).toEqual([{ id: redemptionId, usesRestored: target === giving }]);
+      expect(await voidRedemption({ redemptionId, reason: "again" })).toEqual({ voided: [] });
+    }
+    expect((await redeem(giving.code, `after-void-${mode}`)).ok).toBe(true);
+    expect(await redeem(keeping.code, `after-void-${mode}`)).toEqual({ ok: false, reason: "EXHAUSTED" });
+  });
+});
+
+describe("faults of the Redis gate", () => {
+  beforeEach(() => useMode("redis"));
+
+  it("Redis flushed in the middle of a run: no oversell, state rebuilt from Postgres", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 60 });
+    const first = await Promise.all(Array.from({ length: 40 }, (_, i) => redeem(code, `pre-flush-${i}`)));
+    expect(first.filter((r) => r.ok)).toHaveLength(40);
+    const racing = Promise.all(Array.from({ length: 200 }, (_, i) => redeem(code, `around-flush-${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await raw.flushall();
+    const results = await racing;
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    expect(await countRedemptions(couponId)).toBe(60);
+    expect(await redisUses(couponId)).toBe(60);
+  }, 60_000);
+
+  it("redis-server killed mid-run: the Postgres gate takes over without oversell; state rebuilt when it is back", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 50 });
+    const first = await Promise.all(Array.from({ length: 20 }, (_, i) => redeem(code, `pre-kill-${i}`)));
+    expect(first.filter((r) => r.ok)).toHaveLength(20);
+    const port = redisServer.port;
+    const racing = Promise.all(Array.from({ length: 150 }, (_, i) => redeem(code, `around-kill-${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await redisServer.stop();
+    const results = await racing;
+    expect(results.filter((r) => r.ok)).toHaveLength(30);
+    expect(await countRedemptions(couponId)).toBe(50);
+
+    redisServer = await startRedisServer({ port });
+    raw.disconnect();
+    raw = new IORedis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    // The breaker probes, wipes and trusts Redis again; the state is rebuilt from Postgres on use.
+    await expect.poll(async () => (await redeem(code, "after-restart")).ok === false && (await redisUses(couponId)) === 50, { timeout: 20_000, interval: 250 }).toBe(true);
+    expect(await countRedemptions(couponId)).toBe(50);
+  }, 90_000);
+
+  it("the process dies between the gate's decision and the Postgres write: reconciliation gives the use back", async () => {
+    const { couponId, code, codeId } = await makeCoupon({ maxRedemptions: 5 });
+    expect((await redeem(code, "warm-up")).ok).toBe(true);
+    // The gate decides, and then nothing is written (as if the process died right there).
+    const [coupon] = await getDb().execute<{ version: number }>(sql`select version from coupons where id = ${couponId}`);
+    const orphan = await reserveUses(redis, {
+      mode: "redeem",
+      lockId: randomUUID(),
+      customerId: "ghost",
+      ttlMs: 60_000,
+      items: [{ couponId, codeId, amount: 100, expectedVersion: coupon!.version, limits: { maxRedemptions: 5, maxPerUser: null, budget: null, codeMax: null } }],
+    });
+    expect(orphan.ok).toBe(true);
+    expect(await redisUses(couponId)).toBe(2);
+    const firstPass = await reconcileGate();
+    expect(firstPass.suspected).toContain(couponId);
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_MS + 100));
+    const secondPass = await reconcileGate();
+    expect(secondPass.repaired).toContain(couponId);
+    expect(await redisUses(couponId)).toBe(1);
+    const repairs = await getDb().execute<{ kind: string }>(sql`select kind from gate_repairs where coupon_id = ${couponId} order by created_at`);
+    expect(repairs.map((r) => r.kind)).toContain("drift-rebuild");
+  }, 30_000);
+});

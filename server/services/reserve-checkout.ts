@@ -1,0 +1,348 @@
+import { randomUUID } from "node:crypto";
+import { getDb, type Executor } from "@/server/db/client";
+import { closeLock, findLock, insertLock, insertRedemptions, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
+import { readLiveUsage } from "@/server/db/queries/read-live-usage";
+import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
+import type { Reason } from "@/server/domain/reasons";
+import { REASON_MESSAGES } from "@/server/domain/reasons";
+import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import { env } from "@/server/env";
+import { currentGateMode, GATE_WRITE_DEADLINE_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
+import { getRedis } from "@/server/redis/client";
+import { commitLock, readUsage, releaseLock, reserveUses, restoreUses } from "@/server/redis/gate";
+import { quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
+import { ensureGateState } from "./ensure-gate-state";
+import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
+import type { CompleteInTx } from "./run-idempotent";
+
+export type CheckoutCustomerCaller = { customer: Customer; ip: string };
+export type LockResult = { lockId: string; expiresAt: string; quote: Quote };
+export type RedemptionSummary = { id: string; code: string; couponId: string; amount: number };
+export type RedeemResult = { orderId: string; redemptions: RedemptionSummary[]; quote: Quote };
+
+/** What one applied code takes from the gate, and what its redemption row records. */
+type PlanItem = {
+  code: string;
+  codeId: string;
+  couponId: string;
+  amount: number;
+  expectedVersion: number;
+  limits: { maxRedemptions: number | null; maxPerUser: number | null; budget: number | null; codeMax: number | null };
+  perUserUnique: boolean;
+  codeSingleUse: boolean;
+};
+type Plan = { quote: Quote; items: PlanItem[] };
+/** Stored with the lock: enough to redeem it later without re-quoting. */
+type StoredLock = { quote: Quote; items: PlanItem[]; currency: string; channel: string | null };
+
+const REDIS_ATTEMPTS = 4;
+
+class RedisGateUnavailable extends Error {}
+
+function planFrom(quoted: QuotedCheckout, resolved: ResolvedCodes): Plan {
+  const { quote } = quoted;
+  if (quote.rejected.length > 0) throw new CheckoutRejectedError(quote.rejected);
+  if (quote.applied.length === 0) throw new CheckoutRejectedError([], "No code to lock or redeem.");
+  const items = quote.applied.map((applied): PlanItem => {
+    const candidate = quoted.accepted.get(applied.code);
+    const rules = resolved.rules.get(applied.couponId);
+    if (!candidate || !rules) throw new Error(`applied code ${applied.code} has no candidate`);
+    const codeMax = candidate.codeInfo.maxRedemptions ?? null;
+    return {
+      code: applied.code,
+      codeId: candidate.codeId,
+      couponId: applied.couponId,
+      amount: applied.amount,
+      expectedVersion: rules.version,
+      limits: { maxRedemptions: rules.maxRedemptions ?? null, maxPerUser: rules.maxRedemptionsPerUser ?? null, budget: rules.budget ?? null, codeMax },
+      perUserUnique: rules.maxRedemptionsPerUser === 1,
+      codeSingleUse: codeMax === 1,
+    };
+  });
+  return { quote, items };
+}
+
+function rejectedFor(items: PlanItem[], failures: Array<{ index: number; reason: Reason | "STALE_RULES" }>) {
+  return failures.map((f) => {
+    const reason: Reason = f.reason === "STALE_RULES" ? "EXHAUSTED" : f.reason;
+    return { code: items[f.index]?.code ?? "", reason, message: REASON_MESSAGES[reason] };
+  });
+}
+
+/** Redis counters as the engine's usage snapshot (codes' own status and assignment come from the code cache). */
+function liveFromRedis(resolved: ResolvedCodes, usage: Awaited<ReturnType<typeof readUsage>>): LiveUsage {
+  const coupons = usage.map((u, i) => ({
+    id: resolved.couponIds[i]!,
+    status: u.status as LiveUsage["coupons"][number]["status"],
+    version: u.version ?? -1,
+    uses: u.uses,
+    discountSpent: u.spent,
+    customerUses: u.customerUses ?? 0,
+  }));
+  const codes = resolved.found.map((code) => {
+    const counts = usage[resolved.couponIds.indexOf(code.couponId)]?.codes[code.id] ?? { used: 0, locked: 0 };
+    return { id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: counts.used, locked: counts.locked };
+  });
+  return { coupons, codes };
+}
+
+/** Redis gate: quote on Redis counters, then one script reserves every code or none. */
+async function decideInRedis(
+  mode: "lock" | "redeem",
+  resolved: ResolvedCodes,
+  input: { cart: Cart },
+  caller: CheckoutCustomerCaller,
+  lockId: string,
+  ttlMs: number,
+  now: Date,
+): Promise<{ plan: Plan; epochs: string[] }> {
+  const redis = getRedis();
+  if (!redis) throw new RedisGateUnavailable("no redis");
+  for (let attempt = 1; attempt <= REDIS_ATTEMPTS; attempt += 1) {
+    const usage = await redisCall(() =>
+      readUsage(redis, resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId: caller.customer.id }))),
+    );
+    const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
+    if (notLoaded.length > 0) {
+      await redisCall(() => ensureGateState(notLoaded));
+      continue;
+    }
+    const live = liveFromRedis(resolved, usage);
+    await refreshStaleRules(resolved, live.coupons);
+    const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
+    const result = await redisCall(() =>
+      reserveUses(redis, {
+        mode,
+        lockId,
+        customerId: caller.customer.id,
+        ttlMs,
+        items: plan.items.map((item) => ({ couponId: item.couponId, codeId: item.codeId, amount: item.amount, expectedVersion: item.expectedVersion, limits: item.limits })),
+      }),
+    );
+    if (result.ok) return { plan, epochs: result.epochs };
+    if ("notLoaded" in result) {
+      await redisCall(() => ensureGateState(result.notLoaded));
+      continue;
+    }
+    // Rules changed between the quote and the script: read them again and retry.
+    if (result.failures.every((f) => f.reason === "STALE_RULES") && attempt < REDIS_ATTEMPTS) {
+      await refreshStaleRules(resolved, resolved.couponIds.map((id) => ({ id, version: -1 })));
+      continue;
+    }
+    throw new CheckoutRejectedError(rejectedFor(plan.items, result.failures));
+  }
+  throw new DependencyUnavailableError("The coupon gate is busy rebuilding; retry shortly.");
+}
+
+async function redisCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof CheckoutRejectedError || error instanceof DependencyUnavailableError) throw error;
+    reportRedisFailure(error);
+    throw new RedisGateUnavailable(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function waitForGate(): Promise<"redis" | "postgres"> {
+  for (;;) {
+    const mode = currentGateMode();
+    if (mode.kind !== "draining") return mode.kind;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, mode.untilMs - Date.now())));
+  }
+}
+
+/** Writes what the Redis gate approved, within the deadline the rebuild and failover wait out. */
+async function writeWithinDeadline<T>(decidedAtMs: number, write: (tx: Executor) => Promise<T>): Promise<T> {
+  return getDb().transaction(async (tx) => {
+    const left = GATE_WRITE_DEADLINE_MS - (Date.now() - decidedAtMs);
+    if (left <= 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+    await setLocalStatementTimeout(tx, left);
+    const result = await write(tx);
+    if (Date.now() - decidedAtMs > GATE_WRITE_DEADLINE_MS) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+    return result;
+  });
+}
+
+function redemptionRows(plan: { items: PlanItem[] }, ctx: { customerId: string; orderId: string; lockId: string | null; currency: string; channel: string | null }): NewRedemption[] {
+  return plan.items.map((item) => ({
+    couponId: item.couponId,
+    codeId: item.codeId,
+    customerId: ctx.customerId,
+    orderId: ctx.orderId,
+    lockId: ctx.lockId,
+    amount: item.amount,
+    currency: ctx.currency,
+    channel: ctx.channel,
+    perUserUnique: item.perUserUnique,
+    codeSingleUse: item.codeSingleUse,
+  }));
+}
+
+// The unique indexes are the last line of defence: they refuse what no gate should have let through.
+function asConflict(error: unknown, items: PlanItem[]): unknown {
+  if (isUniqueViolation(error, "redemptions_coupon_customer_once_key")) return new CheckoutRejectedError(items.map((i) => ({ code: i.code, reason: "USER_LIMIT_REACHED" as const, message: REASON_MESSAGES.USER_LIMIT_REACHED })));
+  if (isUniqueViolation(error, "redemptions_single_use_code_key") || isUniqueViolation(error, "redemptions_code_order_key")) {
+    return new CheckoutRejectedError(items.map((i) => ({ code: i.code, reason: "ALREADY_REDEEMED" as const, message: REASON_MESSAGES.ALREADY_REDEEMED })));
+  }
+  return error;
+}
+
+function lockResponse(lockId: string, expiresAt: Date, quote: Quote): LockResult {
+  return { lockId, expiresAt: expiresAt.toISOString(), quote };
+}
+
+function redeemResponse(orderId: string, rows: Array<{ id: string; couponId: string; amount: number }>, plan: { items: PlanItem[]; quote: Quote }): RedeemResult {
+  return {
+    orderId,
+    redemptions: rows.map((row, i) => ({ id: row.id, code: plan.items[i]?.code ?? "", couponId: row.couponId, amount: row.amount })),
+    quote: plan.quote,
+  };
+}
+
+/**
+ * checkout.lock and checkout.redeem with codes: reserve one use of every code,
+ * coupon limit, budget and per-user limit, all or nothing; then record it in
+ * Postgres (a lock, or redemptions). Redis decides when it is up; Postgres
+ * (advisory locks) when it is not configured or unreachable.
+ */
+export async function reserveCheckout(
+  mode: "lock" | "redeem",
+  input: { codes: string[]; cart: Cart; orderId?: string },
+  caller: CheckoutCustomerCaller,
+  complete: CompleteInTx,
+  opts: { ttlMs?: number; now?: Date } = {},
+): Promise<LockResult | RedeemResult> {
+  const now = opts.now ?? new Date();
+  const ttlMs = opts.ttlMs ?? env().LOCK_TTL_SECONDS * 1000;
+  const lockId = randomUUID();
+  const resolved = await resolveCodes(input.codes);
+  const stored = (plan: Plan): StoredLock => ({ quote: plan.quote, items: plan.items, currency: input.cart.currency, channel: input.cart.channel ?? null });
+  const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
+
+  if ((await waitForGate()) === "redis") {
+    try {
+      const { plan, epochs } = await decideInRedis(mode, resolved, input, caller, lockId, ttlMs, now);
+      const decidedAt = Date.now();
+      const expiresAt = new Date(decidedAt + ttlMs);
+      try {
+        return await writeWithinDeadline(decidedAt, async (tx) => {
+          if (mode === "lock") {
+            await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored(plan), items: plan.items });
+            const response = lockResponse(lockId, expiresAt, plan.quote);
+            await complete(tx, response);
+            return response;
+          }
+          const rows = await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null }));
+          const response = redeemResponse(rowContext.orderId, rows, plan);
+          await complete(tx, response);
+          return response;
+        });
+      } catch (error) {
+        // Compensation: the uses Redis reserved for a write that did not happen go back.
+        const redis = getRedis()!;
+        await (mode === "lock"
+          ? releaseLock(redis, { lockId, couponIds: [...new Set(plan.items.map((i) => i.couponId))] })
+          : restoreUses(redis, plan.items.map((item, i) => ({ couponId: item.couponId, codeId: item.codeId, customerId: caller.customer.id, amount: item.amount, epoch: epochs[i] ?? "" })))
+        ).catch(reportRedisFailure);
+        throw asConflict(error, plan.items);
+      }
+    } catch (error) {
+      if (!(error instanceof RedisGateUnavailable)) throw error;
+      await waitForGate();
+    }
+  }
+
+  // Postgres gate: the same decisions, serialised per coupon, written in the same transaction.
+  return getDb().transaction(async (tx) => {
+    await lockCouponsForDecision(tx, resolved.couponIds);
+    const live = await readLiveUsage(tx, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId: caller.customer.id });
+    await refreshStaleRules(resolved, live.coupons);
+    const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
+    try {
+      if (mode === "lock") {
+        const expiresAt = new Date(Date.now() + ttlMs);
+        await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored(plan), items: plan.items });
+        const response = lockResponse(lockId, expiresAt, plan.quote);
+        await complete(tx, response);
+        return response;
+      }
+      const rows = await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null }));
+      const response = redeemResponse(rowContext.orderId, rows, plan);
+      await complete(tx, response);
+      return response;
+    } catch (error) {
+      throw asConflict(error, plan.items);
+    }
+  });
+}
+
+/** checkout.redeem with a lock id: the lock's reservations become redemptions (no re-quote). */
+export async function redeemLock(input: { lockId: string; orderId: string }, caller: CheckoutCustomerCaller, complete: CompleteInTx): Promise<RedeemResult> {
+  const lock = await findLock(getDb(), input.lockId);
+  if (!lock || lock.customerId !== caller.customer.id) throw new NotFoundError("No such lock.");
+  const stored = lock.quote as StoredLock;
+  const plan = { quote: stored.quote, items: stored.items };
+  const couponIds = [...new Set(stored.items.map((i) => i.couponId))];
+  const rowContext = { customerId: caller.customer.id, orderId: input.orderId, lockId: lock.id, currency: stored.currency, channel: stored.channel };
+  const expired = () => new CheckoutRejectedError(stored.items.map((i) => ({ code: i.code, reason: "EXPIRED" as const, message: "This lock has expired or was released; lock the codes again." })));
+  if (lock.status !== "ACTIVE") throw expired();
+
+  if ((await waitForGate()) === "redis") {
+    try {
+      const redis = getRedis()!;
+      const committed = await redisCall(async () => {
+        let result = await commitLock(redis, { lockId: lock.id, couponIds });
+        if (!result.ok && "notLoaded" in result) {
+          await ensureGateState(result.notLoaded);
+          result = await commitLock(redis, { lockId: lock.id, couponIds });
+        }
+        return result;
+      });
+      if (!committed.ok) throw expired();
+      const decidedAt = Date.now();
+      try {
+        return await writeWithinDeadline(decidedAt, async (tx) => {
+          if (!(await closeLock(tx, lock.id, "REDEEMED"))) throw expired();
+          const rows = await insertRedemptions(tx, redemptionRows(plan, rowContext));
+          const response = redeemResponse(input.orderId, rows, plan);
+          await complete(tx, response);
+          return response;
+        });
+      } catch (error) {
+        await restoreUses(redis, committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" }))).catch(reportRedisFailure);
+        throw asConflict(error, plan.items);
+      }
+    } catch (error) {
+      if (!(error instanceof RedisGateUnavailable)) throw error;
+      await waitForGate();
+    }
+  }
+
+  return getDb().transaction(async (tx) => {
+    await lockCouponsForDecision(tx, couponIds);
+    if (!(await closeLock(tx, lock.id, "REDEEMED", { requireUnexpired: true }))) throw expired();
+    try {
+      const rows = await insertRedemptions(tx, redemptionRows(plan, rowContext));
+      const response = redeemResponse(input.orderId, rows, plan);
+      await complete(tx, response);
+      return response;
+    } catch (error) {
+      throw asConflict(error, plan.items);
+    }
+  });
+}
+
+/** checkout.unlock: gives a live lock's reservations back; false if it was not live. */
+export async function unlockCheckout(input: { lockId: string }, caller: CheckoutCustomerCaller): Promise<{ released: boolean }> {
+  const lock = await findLock(getDb(), input.lockId);
+  if (!lock || lock.customerId !== caller.customer.id) throw new NotFoundError("No such lock.");
+  const couponIds = [...new Set(lock.items.map((i) => i.couponId))];
+  // Postgres first: once the row is RELEASED, neither gate counts it, and it cannot be redeemed.
+  const released = await closeLock(getDb(), lock.id, "RELEASED");
+  const redis = getRedis();
+  if (released && redis && currentGateMode().kind === "redis") {
+    await releaseLock(redis, { lockId: lock.id, couponIds }).catch(reportRedisFailure);
+  }
+  return { released };
+}

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import { getDb } from "@/server/db/client";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  readIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverStaleKey,
+} from "@/server/db/queries/idempotency";
+import type { Executor } from "@/server/db/client";
+import type { Reason } from "@/server/domain/reasons";
+import { CheckoutRejectedError, DomainError, IdempotencyMismatchError, InProgressError } from "./errors";
+
+/** Keys are kept at least this long (SPEC: at least 24 hours). */
+export const IDEMPOTENCY_TTL_HOURS = 48;
+const STALE_AFTER_SECONDS = 30;
+const WAIT_FOR_OWNER_MS = 15_000;
+
+type StoredOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: Reason; message: string; details?: unknown; rejected?: CheckoutRejectedError["rejected"] };
+
+/** Writes the outcome in the caller's transaction, so effect and answer commit together. */
+export type CompleteInTx = (tx: Executor, value: unknown) => Promise<void>;
+
+export function hashRequest(payload: unknown): string {
+  return createHash("sha256").update(canonicalJson(payload)).digest("hex");
+}
+
+// Key order must not change the hash: the same payload is the same request.
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/**
+ * Runs `execute` at most once per (scope, key). Retries with the same key get
+ * the first answer (success or domain refusal); the same key with another
+ * payload is refused; concurrent duplicates wait for the first to finish.
+ * `execute` must call `complete(tx, value)` inside the transaction that makes
+ * its effect durable.
+ */
+export async function runIdempotent<T>(
+  ref: { scope: string; key: string; operation: string; payload: unknown },
+  execute: (complete: CompleteInTx) => Promise<T>,
+): Promise<T> {
+  const db = getDb();
+  const keyRef = { scope: ref.scope, key: ref.key };
+  const requestHash = hashRequest({ operation: ref.operation, payload: ref.payload });
+  const deadline = Date.now() + WAIT_FOR_OWNER_MS;
+
+  for (;;) {
+    const owned =
+      (await claimIdempotencyKey(db, { ...keyRef, operation: ref.operation, requestHash, ttlHours: IDEMPOTENCY_TTL_HOURS })) ||
+      (await takeOverStaleKey(db, { ...keyRef, staleSeconds: STALE_AFTER_SECONDS }));
+    if (owned) return executeOwned(keyRef, execute);
+
+    const existing = await readIdempotencyKey(db, keyRef);
+    if (!existing) continue; // released by a failed owner: claim again
+    if (existing.requestHash !== requestHash || existing.operation !== ref.operation) {
+      throw new IdempotencyMismatchError("This idempotency key was already used with a different request.");
+    }
+    if (existing.status === "DONE") return replay<T>(existing.response as StoredOutcome);
+    if (Date.now() > deadline) throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: (complete: CompleteInTx) => Promise<T>): Promise<T> {
+  const db = getDb();
+  let completed = false;
+  const complete: CompleteInTx = async (tx, value) => {
+    await completeIdempotencyKey(tx, keyRef, { ok: true, value } satisfies StoredOutcome);
+    completed = true;
+  };
+  try {
+    const result = await execute(complete);
+    if (!completed) await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome);
+    return result;
+  } catch (error) {
+    if (completed) throw error;
+    if (error instanceof DomainError) {
+      // A refusal is an answer too: a retry gets the same one, and nothing was reserved.
+      const rejected = error instanceof CheckoutRejectedError ? error.rejected : undefined;
+      await completeIdempotencyKey(db, keyRef, { ok: false, reason: error.reason, message: error.message, details: error.details, rejected } satisfies StoredOutcome);
+    } else {
+      await releaseIdempotencyKey(db, keyRef).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+function replay<T>(outcome: StoredOutcome): T {
+  if (outcome.ok) return outcome.value as T;
+  if (outcome.rejected) throw new CheckoutRejectedError(outcome.rejected, outcome.message);
+  throw new DomainError(outcome.reason, outcome.message, outcome.details);
+}

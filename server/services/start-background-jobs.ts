@@ -1,0 +1,33 @@
+import PgBoss from "pg-boss";
+import { env } from "@/server/env";
+import { reconcileGate } from "./reconcile-gate";
+
+export const RECONCILE_QUEUE = "reconcile-gate";
+
+const globalForJobs = globalThis as unknown as { couponJobs?: Promise<PgBoss> };
+
+/**
+ * Starts the pg-boss worker and the reconciliation schedule (once per process).
+ * Every instance offers a run each RECONCILE_INTERVAL_SECONDS; pg-boss's
+ * singleton window keeps it to one run per interval across instances.
+ */
+export function startBackgroundJobs(): Promise<PgBoss> {
+  globalForJobs.couponJobs ??= (async () => {
+    const interval = env().RECONCILE_INTERVAL_SECONDS;
+    const boss = new PgBoss({ connectionString: env().DATABASE_URL, schema: "pgboss", max: 2 });
+    boss.on("error", (error) => console.error("[jobs] pg-boss:", error));
+    await boss.start();
+    await boss.createQueue(RECONCILE_QUEUE);
+    await boss.work(RECONCILE_QUEUE, async () => {
+      const report = await reconcileGate();
+      const repairs = report.repaired.length + report.expiredLocks + report.reclaimedLocks;
+      if (repairs > 0) console.log("[jobs] reconcile:", JSON.stringify(report));
+    });
+    const offer = () =>
+      boss.send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval }).catch((error) => console.error("[jobs] schedule:", error));
+    await offer();
+    setInterval(offer, interval * 1000).unref();
+    return boss;
+  })();
+  return globalForJobs.couponJobs;
+}

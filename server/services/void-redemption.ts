@@ -1,0 +1,57 @@
+import { getDb } from "@/server/db/client";
+import { findCouponsByIds } from "@/server/db/queries/coupons";
+import { findRedemptions, voidRedemptionRows } from "@/server/db/queries/gate-records";
+import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
+import { getRedis } from "@/server/redis/client";
+import { readUsage, restoreUses } from "@/server/redis/gate";
+import { NotFoundError } from "./errors";
+
+export type VoidResult = { voided: Array<{ id: string; usesRestored: boolean }> };
+
+/**
+ * admin.redemptions.void: marks the redemption(s) voided (they stay in the
+ * history) and gives their uses back when the coupon says so.
+ */
+export async function voidRedemption(input: { redemptionId?: string; orderId?: string; reason: string }): Promise<VoidResult> {
+  const db = getDb();
+  const found = await findRedemptions(db, { ids: input.redemptionId ? [input.redemptionId] : undefined, orderId: input.orderId });
+  const live = found.filter((r) => r.voidedAt === null);
+  if (found.length === 0) throw new NotFoundError("No such redemption.");
+  if (live.length === 0) return { voided: [] };
+
+  const couponIds = [...new Set(live.map((r) => r.couponId))];
+  const restores = new Map((await findCouponsByIds(db, couponIds)).map((c) => [c.id, c.voidRestoresUses]));
+  const redis = getRedis();
+  const useRedis = redis !== null && currentGateMode().kind === "redis";
+  // Epochs read before the Postgres commit: a rebuild in between already counts the void, so it must not be restored twice.
+  const epochs = new Map<string, string>();
+  if (useRedis) {
+    try {
+      const usage = await readUsage(redis, couponIds.map((couponId) => ({ couponId, codeIds: [], customerId: null })));
+      couponIds.forEach((id, i) => {
+        const epoch = usage[i]?.loaded ? usage[i]?.epoch : null;
+        if (epoch) epochs.set(id, epoch);
+      });
+    } catch (error) {
+      reportRedisFailure(error);
+    }
+  }
+
+  const voided = await db.transaction(async (tx) => {
+    const rows = [];
+    for (const couponId of couponIds) {
+      const ids = live.filter((r) => r.couponId === couponId).map((r) => r.id);
+      rows.push(...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })));
+    }
+    return rows;
+  });
+
+  const toRestore = voided.filter((r) => r.usesRestored && epochs.has(r.couponId));
+  if (useRedis && toRestore.length > 0) {
+    await restoreUses(
+      redis,
+      toRestore.map((r) => ({ couponId: r.couponId, codeId: r.codeId, customerId: r.customerId, amount: r.amount, epoch: epochs.get(r.couponId)! })),
+    ).catch(reportRedisFailure);
+  }
+  return { voided: voided.map((r) => ({ id: r.id, usesRestored: r.usesRestored })) };
+}
