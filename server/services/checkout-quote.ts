@@ -10,7 +10,29 @@ import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { getRedis } from "@/server/redis/client";
 import { readCachedCodes, readCachedRules, writeCachedCodes, writeCachedRules, type CachedCode } from "@/server/redis/rules-cache";
+import { LRUCache } from "lru-cache";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
+
+/**
+ * In-process first level in front of the Redis caches, for hot codes. Safe to
+ * keep a few seconds: every call compares the rules' version with fresh state
+ * (Postgres in validate, the Redis gate in lock/redeem) and reloads on a mismatch.
+ */
+const L1_TTL_MS = 5_000;
+const globalForL1 = globalThis as unknown as { couponL1?: { codes: LRUCache<string, CachedCode>; rules: LRUCache<string, CachedCoupon> } };
+function l1() {
+  globalForL1.couponL1 ??= {
+    codes: new LRUCache<string, CachedCode>({ max: 10_000, ttl: L1_TTL_MS }),
+    rules: new LRUCache<string, CachedCoupon>({ max: 1_000, ttl: L1_TTL_MS }),
+  };
+  return globalForL1.couponL1;
+}
+
+/** Forget this process's copies (after an admin change here; other processes wait out L1_TTL_MS or see a new version). */
+export function forgetLocalCopies(target: { couponIds?: string[]; lookupHashesHex?: string[] }): void {
+  for (const id of target.couponIds ?? []) l1().rules.delete(id);
+  for (const hex of target.lookupHashesHex ?? []) l1().codes.delete(hex);
+}
 
 export type FoundCode = Extract<CachedCode, { found: true }>;
 export type CachedCoupon = Coupon & { version: number };
@@ -93,7 +115,15 @@ async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, Cac
   const byKey = new Map<string, CachedCode>();
   if (keys.length === 0) return byKey;
   const hex = keys.map((key) => hashes.get(key)!.toString("hex"));
-  const cached = await withRedisOr((redis) => readCachedCodes(redis, hex), () => []);
+  const local = hex.map((h) => l1().codes.get(h));
+  const needRedis = keys.map((_, i) => i).filter((i) => !local[i]);
+  const fromRedis = needRedis.length === 0 ? [] : await withRedisOr((redis) => readCachedCodes(redis, needRedis.map((i) => hex[i]!)), () => []);
+  const cached = [...local];
+  needRedis.forEach((i, j) => {
+    const entry = fromRedis[j];
+    cached[i] = entry;
+    if (entry?.found) l1().codes.set(hex[i]!, entry);
+  });
   const misses: number[] = [];
   keys.forEach((key, i) => {
     const entry = cached[i];
@@ -110,6 +140,7 @@ async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, Cac
       ? { found: true, id: row.id, couponId: row.couponId, kind: row.kind, maxRedemptions: row.maxRedemptions, assignedUserId: row.assignedUserId, status: row.status }
       : { found: false };
     byKey.set(keys[i]!, value);
+    if (value.found) l1().codes.set(hex[i]!, value);
     return { lookupHashHex: hex[i]!, value };
   });
   await withRedisOr((redis) => writeCachedCodes(redis, toCache), () => undefined);
@@ -119,12 +150,20 @@ async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, Cac
 async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>> {
   const rules = new Map<string, CachedCoupon>();
   if (couponIds.length === 0) return rules;
-  const cached = await withRedisOr((redis) => readCachedRules<CachedCoupon>(redis, couponIds), () => []);
+  const needRedis = couponIds.filter((id) => {
+    const local = l1().rules.get(id);
+    if (local) rules.set(id, local);
+    return !local;
+  });
+  const cached = needRedis.length === 0 ? [] : await withRedisOr((redis) => readCachedRules<CachedCoupon>(redis, needRedis), () => []);
   const misses: string[] = [];
-  couponIds.forEach((id, i) => {
+  needRedis.forEach((id, i) => {
     const entry = cached[i];
-    if (entry) rules.set(id, reviveCachedCoupon(entry));
-    else misses.push(id);
+    if (entry) {
+      const coupon = reviveCachedCoupon(entry);
+      rules.set(id, coupon);
+      l1().rules.set(id, coupon);
+    } else misses.push(id);
   });
   if (misses.length > 0) for (const coupon of await loadRulesFromDb(misses)) rules.set(coupon.id, coupon);
   return rules;
@@ -132,6 +171,7 @@ async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>
 
 async function loadRulesFromDb(couponIds: string[]): Promise<CachedCoupon[]> {
   const coupons = (await findCouponsByIds(getDb(), couponIds)).map(toDomainCoupon);
+  for (const coupon of coupons) l1().rules.set(coupon.id, coupon);
   await withRedisOr((redis) => writeCachedRules(redis, coupons), () => undefined);
   return coupons;
 }

@@ -5,6 +5,7 @@ import { reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { setCouponLiveStatus } from "@/server/redis/gate";
 import { invalidateCache } from "@/server/redis/rules-cache";
+import { forgetLocalCopies } from "./checkout-quote";
 import { NotFoundError } from "./errors";
 
 /**
@@ -15,6 +16,7 @@ import { NotFoundError } from "./errors";
 export async function setCouponStatus(input: { id: string; status: CouponRow["status"] }, actor: { userId: string }): Promise<CouponRow> {
   const updated = await updateCouponStatus(getDb(), { ...input, updatedBy: actor.userId });
   if (!updated) throw new NotFoundError("No coupon with this id.");
+  forgetLocalCopies({ couponIds: [updated.id] });
   const redis = getRedis();
   if (redis) {
     try {

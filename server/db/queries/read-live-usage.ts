@@ -22,31 +22,32 @@ export async function readLiveUsage(
 ): Promise<{ coupons: LiveCouponState[]; codes: LiveCodeState[] }> {
   const couponIds = sql`${`{${input.couponIds.join(",")}}`}::uuid[]`;
   const codeIds = sql`${`{${input.codeIds.join(",")}}`}::uuid[]`;
-  const [couponRows, codeRows] = await Promise.all([
-    db.execute<LiveCouponState>(sql`
-      select c.id, c.status, c.version,
-        (coalesce(r.uses, 0) + coalesce(l.uses, 0))::int as "uses",
-        (coalesce(r.spent, 0) + coalesce(l.spent, 0))::bigint::float8 as "discountSpent",
-        coalesce(u.uses, 0)::int as "customerUses"
-      from coupons c
-      left join lateral (
-        select count(*) as uses, sum(amount) as spent from redemptions
-        where coupon_id = c.id and not uses_restored) r on true
-      left join lateral (
-        select count(*) as uses, sum(li.amount) as spent from lock_items li join locks k on k.id = li.lock_id
-        where li.coupon_id = c.id and k.status = 'ACTIVE' and k.expires_at > now()) l on true
-      left join lateral (
-        select (select count(*) from redemptions where coupon_id = c.id and customer_id = ${input.customerId} and not uses_restored)
-             + (select count(*) from lock_items li join locks k on k.id = li.lock_id
-                where li.coupon_id = c.id and li.customer_id = ${input.customerId} and k.status = 'ACTIVE' and k.expires_at > now()) as uses
-      ) u on ${input.customerId}::text is not null
-      where c.id = any(${couponIds})`),
-    db.execute<LiveCodeState>(sql`
-      select d.id, d.status, d.assigned_user_id as "assignedUserId",
-        (select count(*) from redemptions where code_id = d.id and not uses_restored)::int as "redeemed",
-        (select count(*) from lock_items li join locks k on k.id = li.lock_id
-          where li.code_id = d.id and k.status = 'ACTIVE' and k.expires_at > now())::int as "locked"
-      from codes d where d.id = any(${codeIds})`),
-  ]);
-  return { coupons: [...couponRows], codes: [...codeRows] };
+  // One statement, one round trip: validate runs this on every call.
+  const [row] = await db.execute<{ coupons: LiveCouponState[] | null; codes: LiveCodeState[] | null }>(sql`
+    select
+      (select json_agg(x) from (
+        select c.id, c.status, c.version,
+          (coalesce(r.uses, 0) + coalesce(l.uses, 0))::int as "uses",
+          (coalesce(r.spent, 0) + coalesce(l.spent, 0))::bigint::float8 as "discountSpent",
+          coalesce(u.uses, 0)::int as "customerUses"
+        from coupons c
+        left join lateral (
+          select count(*) as uses, sum(amount) as spent from redemptions
+          where coupon_id = c.id and not uses_restored) r on true
+        left join lateral (
+          select count(*) as uses, sum(li.amount) as spent from lock_items li join locks k on k.id = li.lock_id
+          where li.coupon_id = c.id and k.status = 'ACTIVE' and k.expires_at > now()) l on true
+        left join lateral (
+          select (select count(*) from redemptions where coupon_id = c.id and customer_id = ${input.customerId} and not uses_restored)
+               + (select count(*) from lock_items li join locks k on k.id = li.lock_id
+                  where li.coupon_id = c.id and li.customer_id = ${input.customerId} and k.status = 'ACTIVE' and k.expires_at > now()) as uses
+        ) u on ${input.customerId}::text is not null
+        where c.id = any(${couponIds})) x) as coupons,
+      (select json_agg(y) from (
+        select d.id, d.status, d.assigned_user_id as "assignedUserId",
+          (select count(*) from redemptions where code_id = d.id and not uses_restored)::int as "redeemed",
+          (select count(*) from lock_items li join locks k on k.id = li.lock_id
+            where li.code_id = d.id and k.status = 'ACTIVE' and k.expires_at > now())::int as "locked"
+        from codes d where d.id = any(${codeIds})) y) as codes`);
+  return { coupons: row?.coupons ?? [], codes: row?.codes ?? [] };
 }

@@ -206,9 +206,9 @@ describe("locks: expiry, commit, release", () => {
     const { couponId } = await loadedCoupon();
     const limits = { maxRedemptions: 1, maxPerUser: 1, codeMax: 1 };
     const lockId = randomUUID();
-    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "alice", ttlMs: 200, items: [item(couponId, { amount: 250, limits })] })).toMatchObject({ ok: true });
+    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "alice", ttlMs: 1_000, items: [item(couponId, { amount: 250, limits })] })).toMatchObject({ ok: true });
     expect(await lock([item(couponId, { limits })], "alice")).toEqual({ ok: false, failures: [{ index: 0, reason: "EXHAUSTED" }] });
-    await sleep(300);
+    await sleep(1_100);
     expect(await commitLock(redis, { lockId, couponIds: [couponId] })).toEqual({ ok: false, reason: "EXPIRED" });
     // Still counted until reclaimed (commit changed nothing).
     expect((await rawState(couponId)).uses).toBe(1);
