@@ -15,6 +15,7 @@ import { createCoupon } from "./create-coupon";
 import { CheckoutRejectedError, IdempotencyMismatchError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { reconcileGate } from "./reconcile-gate";
+import { setCouponStatus } from "./set-coupon-status";
 import { redeemCheckout } from "./redeem-checkout";
 import { unlockCheckout } from "./reserve-checkout";
 import { voidRedemption } from "./void-redemption";
@@ -152,6 +153,15 @@ describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
     expect(await countRedemptions(couponId)).toBe(1);
     for (const answer of answers) expect(answer).toEqual(answers[0]);
     await expect(redeemCheckout({ ...input, orderId: "another-order" }, caller(`idem-${mode}`))).rejects.toBeInstanceOf(IdempotencyMismatchError);
+  });
+
+  it("a coupon disabled by an admin is refused at once, and works again when re-enabled", async () => {
+    const target = await makeCoupon({});
+    expect((await redeem(target.code, `before-disable-${mode}`)).ok).toBe(true);
+    await setCouponStatus({ id: target.couponId, status: "DISABLED" }, { userId: adminId });
+    expect(await redeem(target.code, `after-disable-${mode}`)).toEqual({ ok: false, reason: "DISABLED" });
+    await setCouponStatus({ id: target.couponId, status: "ACTIVE" }, { userId: adminId });
+    expect((await redeem(target.code, `re-enabled-${mode}`)).ok).toBe(true);
   });
 
   it("void gives the use back or not, per the coupon's setting", async () => {

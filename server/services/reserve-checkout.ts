@@ -9,7 +9,7 @@ import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { currentGateMode, GATE_WRITE_DEADLINE_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { commitLock, readUsage, releaseLock, reserveUses, restoreUses } from "@/server/redis/gate";
+import { commitLock, readUsage, releaseLock, reserveUses, restoreUses, setCouponLiveStatus } from "@/server/redis/gate";
 import { quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
@@ -86,6 +86,17 @@ function liveFromRedis(resolved: ResolvedCodes, usage: Awaited<ReturnType<typeof
   return { coupons, codes };
 }
 
+/** Cached rules and zero counters: the reserve script is the judge of status, version and limits. */
+function assumedFreshUsage(resolved: ResolvedCodes): LiveUsage {
+  return {
+    coupons: resolved.couponIds.map((id) => {
+      const rules = resolved.rules.get(id);
+      return { id, status: rules?.status ?? "ACTIVE", version: rules?.version ?? -1, uses: 0, discountSpent: 0, customerUses: 0 };
+    }),
+    codes: resolved.found.map((code) => ({ id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: 0, locked: 0 })),
+  };
+}
+
 /** Redis gate: quote on Redis counters, then one script reserves every code or none. */
 async function decideInRedis(
   mode: "lock" | "redeem",
@@ -98,17 +109,25 @@ async function decideInRedis(
 ): Promise<{ plan: Plan; epochs: string[] }> {
   const redis = getRedis();
   if (!redis) throw new RedisGateUnavailable("no redis");
+  // The script re-checks status, version and every count atomically; the counters only change
+  // the quote when a budget caps the discount. Without a budget, skip that round trip.
+  const needsUsage = resolved.couponIds.some((id) => resolved.rules.get(id)?.budget != null);
   for (let attempt = 1; attempt <= REDIS_ATTEMPTS; attempt += 1) {
-    const usage = await redisCall(() =>
-      readUsage(redis, resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId: caller.customer.id }))),
-    );
-    const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
-    if (notLoaded.length > 0) {
-      await redisCall(() => ensureGateState(notLoaded));
-      continue;
+    let live: LiveUsage;
+    if (needsUsage) {
+      const usage = await redisCall(() =>
+        readUsage(redis, resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId: caller.customer.id }))),
+      );
+      const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
+      if (notLoaded.length > 0) {
+        await redisCall(() => ensureGateState(notLoaded));
+        continue;
+      }
+      live = liveFromRedis(resolved, usage);
+      await refreshStaleRules(resolved, live.coupons);
+    } else {
+      live = assumedFreshUsage(resolved);
     }
-    const live = liveFromRedis(resolved, usage);
-    await refreshStaleRules(resolved, live.coupons);
     const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
     const result = await redisCall(() =>
       reserveUses(redis, {
@@ -127,6 +146,15 @@ async function decideInRedis(
     // Rules changed between the quote and the script: read them again and retry.
     if (result.failures.every((f) => f.reason === "STALE_RULES") && attempt < REDIS_ATTEMPTS) {
       await refreshStaleRules(resolved, resolved.couponIds.map((id) => ({ id, version: -1 })));
+      // A lost write-through leaves Redis on an older version: move it forward (versions never go back).
+      await redisCall(() =>
+        Promise.all(
+          result.failures.map((f) => {
+            const rules = resolved.rules.get(plan.items[f.index]?.couponId ?? "");
+            return rules ? setCouponLiveStatus(redis, rules.id, { status: rules.status, version: rules.version }) : undefined;
+          }),
+        ),
+      );
       continue;
     }
     throw new CheckoutRejectedError(rejectedFor(plan.items, result.failures));
