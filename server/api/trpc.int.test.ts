@@ -56,3 +56,26 @@ describe("procedure tiers", () => {
     expect(await call(session("admin"), "admin")).toBe("admin");
   });
 });
+
+describe("when Postgres is unreachable", () => {
+  it("answers 503 SERVICE_UNAVAILABLE, not a 500", async () => {
+    const { callTrpcHttp } = await import("./test-http");
+    const { createDatabase } = await import("@/server/db/client");
+    const globals = globalThis as unknown as { couponDb?: unknown };
+    const saved = globals.couponDb;
+    // Nothing listens on port 9: every query fails to connect.
+    const dead = createDatabase("postgres://nobody:nothing@127.0.0.1:9/none", { max: 1 });
+    globals.couponDb = dead;
+    try {
+      const response = await callTrpcHttp("checkout.validate", {
+        input: { codes: ["ANYCODE1"], cart: { currency: "USD", items: [{ productId: "p", categoryIds: [], unitPrice: 100, quantity: 1 }], shipping: 0 } },
+        ip: "10.6.6.6",
+      });
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: { json: { data: { code: "SERVICE_UNAVAILABLE" } } } });
+    } finally {
+      globals.couponDb = saved;
+      await dead.sql.end({ timeout: 1 });
+    }
+  });
+});

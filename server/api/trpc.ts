@@ -4,7 +4,8 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Session } from "next-auth";
 import { isStaff } from "@/server/auth/roles";
-import { DomainError, isExpectedError, toTRPCError } from "./errors";
+import { DependencyUnavailableError, DomainError, isExpectedError, toTRPCError } from "./errors";
+import { isDatabaseUnavailable } from "@/server/services/errors";
 
 export type TRPCContext = { session: Session | null; headers: Headers; ip: string };
 
@@ -22,6 +23,13 @@ function clientIp(headers: Headers): string {
   return forwarded || headers.get("x-real-ip") || "unknown";
 }
 
+/** Plain text for people: "cart.items.0.quantity: Quantity must be at least 1." (details stay in data.zodError). */
+function describeZodError(error: ZodError): string {
+  const lines = error.issues.slice(0, 5).map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+  const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
+  return `Invalid input: ${lines.join("; ")}${more}`;
+}
+
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
@@ -30,7 +38,11 @@ const t = initTRPC.context<TRPCContext>().create({
     const unreadable = error.code === "BAD_REQUEST" && (cause instanceof SyntaxError || /JSON/.test(error.message)) && !(cause instanceof ZodError);
     return {
       ...shape,
-      message: unreadable ? 'The request body is not valid JSON. Send {"json": <input>} with content-type application/json.' : shape.message,
+      message: unreadable
+        ? 'The request body is not valid JSON. Send {"json": <input>} with content-type application/json.'
+        : cause instanceof ZodError
+          ? describeZodError(cause)
+          : shape.message,
       data: {
         ...shape.data,
         ...(cause instanceof DomainError ? { reason: cause.reason, details: cause.details ?? null } : {}),
@@ -46,6 +58,7 @@ const mapErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (isExpectedError(cause)) throw toTRPCError(cause);
+    if (isDatabaseUnavailable(cause)) throw toTRPCError(new DependencyUnavailableError("The database is unavailable; nothing was changed. Retry shortly."));
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error("[trpc] unexpected error", cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: result.error.cause });

@@ -67,3 +67,14 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   if (e && e.code === "23503") return constraint === undefined || e.constraint_name === constraint;
   return e?.cause !== undefined && isForeignKeyViolation(e.cause, constraint);
 }
+
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "53300"]);
+
+/** Postgres cannot be reached (or is shutting down, or out of connections): a 503, not a 500. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; cause?: unknown; errors?: unknown[] } | null;
+  if (!e || typeof e !== "object") return false;
+  if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
+  return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
+}
