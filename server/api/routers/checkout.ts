@@ -3,7 +3,7 @@ import { z } from "zod";
 import { Cart, Customer, EnteredCodes } from "@/server/domain/schemas";
 import { lockCheckout } from "@/server/services/lock-checkout";
 import { redeemCheckout } from "@/server/services/redeem-checkout";
-import { unlockCheckout } from "@/server/services/reserve-checkout";
+import { unlockCheckout } from "@/server/services/unlock-checkout";
 import { validateCheckout } from "@/server/services/validate-checkout";
 import { createTRPCRouter, publicProcedure, shopperProcedure, type TRPCContext } from "../trpc";
 

