@@ -40,7 +40,8 @@ export function reportRedisFailure(error: unknown): void {
   if (!s.open) {
     s.open = true;
     s.openedAtMs = Date.now();
-    console.warn("[gate] Redis failed; Postgres gate after drain:", error instanceof Error ? error.message : error);
+    const message = error instanceof Error ? error.message : String(error);
+    console.warn("[gate] Redis failed; Postgres gate after drain:", message.length > 300 ? `${message.slice(0, 300)}…` : message);
   }
   if (!s.probing) void probeUntilRecovered();
 }
