@@ -72,7 +72,9 @@ export function productionEnv(servicesEnv: Record<string, string>): NodeJS.Proce
 
 /** `next start` on a loopback port, tracked. */
 export function startNext(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  return track(spawnManaged(name, process.execPath, [NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
+  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the server (NODE_OPTIONS may not carry --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  return track(spawnManaged(name, process.execPath, [...profile, NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
 }
 
 /** "N cores (CPU), N GiB, Node …, os arch, Next …": for the report's machine line. */

@@ -1,14 +1,14 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
-import { auth } from "@/server/auth";
+import { readApiSession } from "@/server/auth/read-api-session";
 
 function handler(req: Request) {
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => createTRPCContext({ headers: req.headers, session: await auth() }),
+    createContext: async () => createTRPCContext({ headers: req.headers, session: await readApiSession(req) }),
   });
 }
 
