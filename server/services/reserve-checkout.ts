@@ -245,8 +245,20 @@ export async function reserveCheckout(
   const ttlMs = opts.ttlMs ?? env().LOCK_TTL_SECONDS * 1000;
   const lockId = randomUUID();
   const resolved = await resolveCodes(input.codes);
-  const stored = (plan: Plan): StoredLock => ({ quote: plan.quote, items: plan.items, currency: input.cart.currency, channel: input.cart.channel ?? null });
   const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
+  // What either gate writes once it has decided: the lock, or the redemptions; and the idempotent answer, in the same transaction.
+  const record = async (tx: Executor, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
+    let response: LockResult | RedeemResult;
+    if (mode === "lock") {
+      const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
+      await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items });
+      response = lockResponse(lockId, expiresAt, plan.quote);
+    } else {
+      response = redeemResponse(rowContext.orderId, await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null })), plan);
+    }
+    await complete(tx, response);
+    return response;
+  };
 
   if ((await waitForGate()) === "redis") {
     try {
@@ -254,18 +266,7 @@ export async function reserveCheckout(
       const decidedAt = Date.now();
       const expiresAt = new Date(decidedAt + ttlMs);
       try {
-        return await writeWithinDeadline(decidedAt, async (tx) => {
-          if (mode === "lock") {
-            await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored(plan), items: plan.items });
-            const response = lockResponse(lockId, expiresAt, plan.quote);
-            await complete(tx, response);
-            return response;
-          }
-          const rows = await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null }));
-          const response = redeemResponse(rowContext.orderId, rows, plan);
-          await complete(tx, response);
-          return response;
-        });
+        return await writeWithinDeadline(decidedAt, (tx) => record(tx, plan, expiresAt));
       } catch (error) {
         // Compensation: the uses Redis reserved for a write that did not happen go back.
         const redis = getRedis()!;
@@ -288,17 +289,7 @@ export async function reserveCheckout(
     await refreshStaleRules(resolved, live.coupons);
     const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
     try {
-      if (mode === "lock") {
-        const expiresAt = new Date(Date.now() + ttlMs);
-        await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored(plan), items: plan.items });
-        const response = lockResponse(lockId, expiresAt, plan.quote);
-        await complete(tx, response);
-        return response;
-      }
-      const rows = await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null }));
-      const response = redeemResponse(rowContext.orderId, rows, plan);
-      await complete(tx, response);
-      return response;
+      return await record(tx, plan, new Date(Date.now() + ttlMs));
     } catch (error) {
       throw asConflict(error, plan.items);
     }
