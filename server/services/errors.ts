@@ -54,18 +54,21 @@ export class DependencyUnavailableError extends Error {
   override name = "DependencyUnavailableError";
 }
 
+// Postgres errors arrive wrapped (drizzle puts the driver's error in `cause`): look down the chain.
+function hasPostgresCode(error: unknown, sqlState: string, constraint?: string): boolean {
+  const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
+  if (e && e.code === sqlState) return constraint === undefined || e.constraint_name === constraint;
+  return e?.cause !== undefined && e.cause !== error && hasPostgresCode(e.cause, sqlState, constraint);
+}
+
 /** Postgres unique_violation on the named constraint/index. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
-  if (e && e.code === "23505") return constraint === undefined || e.constraint_name === constraint;
-  return e?.cause !== undefined && isUniqueViolation(e.cause, constraint);
+  return hasPostgresCode(error, "23505", constraint);
 }
 
 /** Postgres foreign_key_violation on the named constraint. */
 export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint_name?: string; cause?: unknown } | null;
-  if (e && e.code === "23503") return constraint === undefined || e.constraint_name === constraint;
-  return e?.cause !== undefined && isForeignKeyViolation(e.cause, constraint);
+  return hasPostgresCode(error, "23503", constraint);
 }
 
 const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "53300"]);
