@@ -247,6 +247,7 @@ export const redemptions = pgTable(
     // Single-use code: one counting redemption per code, whatever the gate did.
     uniqueIndex("redemptions_single_use_code_key").on(t.codeId).where(sql`${t.codeSingleUse} and not ${t.usesRestored}`),
     index("redemptions_coupon_created_idx").on(t.couponId, t.createdAt),
+    index("redemptions_voided_idx").on(t.voidedAt).where(sql`${t.voidedAt} is not null`),
     index("redemptions_customer_coupon_idx").on(t.customerId, t.couponId),
     index("redemptions_order_idx").on(t.orderId),
   ],
@@ -272,6 +273,20 @@ export const idempotencyKeys = pgTable(
     index("idempotency_keys_expires_idx").on(t.expiresAt),
   ],
 );
+
+/**
+ * Reporting counters, refreshed by the background job from redemptions: the
+ * redeem path never UPDATEs a per-coupon row (that would be a hot row in a flash sale).
+ */
+export const couponCounters = pgTable("coupon_counters", {
+  couponId: uuid()
+    .primaryKey()
+    .references(() => coupons.id),
+  redemptions: integer().notNull().default(0),
+  voided: integer().notNull().default(0),
+  discountTotal: money().notNull().default(0),
+  refreshedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 export const gateRepairs = pgTable(
   "gate_repairs",

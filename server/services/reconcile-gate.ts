@@ -1,11 +1,19 @@
 import { getDb } from "@/server/db/client";
-import { expireStaleLocks, logGateRepair, readCouponGateSnapshot } from "@/server/db/queries/gate-records";
+import { expireStaleLocks, logGateRepair, readCouponGateSnapshot, refreshCouponCounters } from "@/server/db/queries/gate-records";
 import { deleteExpiredIdempotencyKeys } from "@/server/db/queries/idempotency";
 import { currentGateMode, DRAIN_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { dropCouponState, listGateCouponIds, readUsage, reclaimExpiredLocks } from "@/server/redis/gate";
 import { setCouponDrainUntil } from "@/server/redis/gate-boot";
+import { env } from "@/server/env";
 import { ensureGateState } from "./ensure-gate-state";
+
+const globalForCounters = globalThis as unknown as { couponCountersRefreshed?: boolean };
+function countersRefreshedOnce(): boolean {
+  const before = globalForCounters.couponCountersRefreshed ?? false;
+  globalForCounters.couponCountersRefreshed = true;
+  return before;
+}
 
 export type ReconcileReport = {
   expiredLocks: number;
@@ -14,6 +22,7 @@ export type ReconcileReport = {
   suspected: string[];
   repaired: string[];
   deletedIdempotencyKeys: number;
+  refreshedCounters: number;
 };
 
 type Observation = { firstSeenMs: number; redisUses: number; postgresUses: number; redisSpent: number; postgresSpent: number };
@@ -35,11 +44,13 @@ function suspects() {
  */
 export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> {
   const db = getDb();
-  const report: ReconcileReport = { expiredLocks: 0, reclaimedLocks: 0, checkedCoupons: 0, suspected: [], repaired: [], deletedIdempotencyKeys: 0 };
+  const report: ReconcileReport = { expiredLocks: 0, reclaimedLocks: 0, checkedCoupons: 0, suspected: [], repaired: [], deletedIdempotencyKeys: 0, refreshedCounters: 0 };
   const expired = await expireStaleLocks(db);
   report.expiredLocks = expired.length;
   if (expired.length > 0) await logGateRepair(db, { couponId: null, kind: "expire-locks", detail: { lockIds: expired } });
   report.deletedIdempotencyKeys = await deleteExpiredIdempotencyKeys(db);
+  // Reporting counters: recomputed here, off the redeem path. The first pass of a process covers every coupon.
+  report.refreshedCounters = await refreshCouponCounters(db, countersRefreshedOnce() ? env().RECONCILE_INTERVAL_SECONDS * 3 : null);
 
   const redis = getRedis();
   if (!redis || currentGateMode(now).kind !== "redis") return report;

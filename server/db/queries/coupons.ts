@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { coupons, type CouponRow, type NewCouponRow } from "../schema";
+import { couponCounters, coupons, type CouponRow, type NewCouponRow } from "../schema";
 
 export async function insertCoupon(db: Executor, values: NewCouponRow): Promise<CouponRow> {
   const [row] = await db.insert(coupons).values(values).returning();
@@ -25,5 +25,10 @@ export async function updateCouponStatus(db: Executor, input: { id: string; stat
     .set({ status: input.status, updatedBy: input.updatedBy, updatedAt: sql`now()`, version: sql`${coupons.version} + 1` })
     .where(eq(coupons.id, input.id))
     .returning();
+  return row;
+}
+
+export async function findCouponCounters(db: Executor, couponId: string) {
+  const [row] = await db.select().from(couponCounters).where(eq(couponCounters.couponId, couponId)).limit(1);
   return row;
 }

@@ -112,3 +112,29 @@ export async function logGateRepair(db: Executor, repair: { couponId: string | n
   await db.execute(sql`insert into gate_repairs (coupon_id, kind, detail) values (${repair.couponId}, ${repair.kind}, ${JSON.stringify(repair.detail)}::jsonb)`);
 }
 
+
+/**
+ * Recomputes the reporting counters of coupons that had redemptions made or
+ * voided in the last `sinceSeconds` (all coupons when null), from the rows
+ * themselves: correct however many runs were missed.
+ */
+export async function refreshCouponCounters(db: Executor, sinceSeconds: number | null): Promise<number> {
+  const touched =
+    sinceSeconds === null
+      ? sql`select distinct coupon_id from redemptions`
+      : sql`select coupon_id from redemptions where created_at > now() - make_interval(secs => ${sinceSeconds})
+            union select coupon_id from redemptions where voided_at > now() - make_interval(secs => ${sinceSeconds})`;
+  const rows = await db.execute<{ coupon_id: string }>(sql`
+    insert into coupon_counters (coupon_id, redemptions, voided, discount_total, refreshed_at)
+    select r.coupon_id,
+      count(*) filter (where not r.uses_restored and r.voided_at is null)::int,
+      count(*) filter (where r.voided_at is not null)::int,
+      coalesce(sum(r.amount) filter (where r.voided_at is null), 0),
+      now()
+    from redemptions r where r.coupon_id in (${touched})
+    group by r.coupon_id
+    on conflict (coupon_id) do update set redemptions = excluded.redemptions, voided = excluded.voided,
+      discount_total = excluded.discount_total, refreshed_at = excluded.refreshed_at
+    returning coupon_id`);
+  return rows.length;
+}
