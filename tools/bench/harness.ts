@@ -84,11 +84,34 @@ export function describeMachine(): string {
   return `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, Next ${nextVersion}`;
 }
 
-/** Reuses .next unless asked to build or there is none; returns a note for the settings line. */
+/** What `next build` compiles (tests aside): a file here newer than .next/BUILD_ID means the build is stale. */
+const BUILD_INPUT_DIRS = ["app", "components", "server"];
+const BUILD_INPUT_FILES = ["next.config.ts", "instrumentation.ts", "package.json", "tsconfig.json"];
+
+/** Build inputs changed after the build, relative to ROOT (at most `max`, plus how many there are in all). */
+async function newerThan(buildMs: number, max: number): Promise<{ files: string[]; total: number }> {
+  const found: string[] = [];
+  const consider = async (relative: string) => {
+    const stat = await fs.stat(path.join(ROOT, relative)).catch(() => undefined);
+    if (stat?.isFile() && stat.mtimeMs > buildMs && !/\.test\.tsx?$/.test(relative)) found.push(relative);
+  };
+  for (const file of BUILD_INPUT_FILES) await consider(file);
+  for (const dir of BUILD_INPUT_DIRS) {
+    const entries = await fs.readdir(path.join(ROOT, dir), { recursive: true }).catch(() => [] as string[]);
+    for (const entry of entries) await consider(path.join(dir, entry));
+  }
+  return { files: found.sort().slice(0, max), total: found.length };
+}
+
+/** Reuses .next unless asked to build or there is none; returns a note for the settings line (and says so when .next looks stale). */
 export async function buildIfNeeded(settings: { build: boolean; verbose: boolean }, env: NodeJS.ProcessEnv): Promise<string> {
   const buildIdFile = path.join(ROOT, ".next", "BUILD_ID");
   if (!settings.build && existsSync(buildIdFile)) {
-    return `reused the production build in .next (BUILD_ID ${readFileSync(buildIdFile, "utf8").trim()}; --build to rebuild)`;
+    const note = `reused the production build in .next (BUILD_ID ${readFileSync(buildIdFile, "utf8").trim()}; --build to rebuild)`;
+    const stale = await newerThan((await fs.stat(buildIdFile)).mtimeMs, 3);
+    if (stale.total === 0) return note;
+    const more = stale.total > stale.files.length ? ` and ${stale.total - stale.files.length} more` : "";
+    return `${note}; WARNING: STALE, ${stale.files.join(", ")}${more} changed after that build`;
   }
   console.log("building the production bundle (next build)…");
   const started = performance.now();

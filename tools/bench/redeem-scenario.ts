@@ -1,10 +1,18 @@
 /**
  * The workload of `npm run bench:redeem`, shared by the orchestrator (its first request) and the load
- * client: the request a shopper's checkout sends to checkout.redeem, and how an answer is judged.
+ * client: the request a shopper's checkout sends to checkout.redeem, and how an answer is judged, for
+ * both ways in: tRPC on `next start` (superjson body, session cookie) and the bare node:http server
+ * (bare-redeem-server.ts: the input as plain JSON, the customer id in a header).
  */
 import { BENCH_CART, CLIENT_IP } from "./scenario";
 
+/** "trpc": checkout.redeem on `next start`; "bare": the same service behind bare-redeem-server.ts. */
+export type RedeemApi = "trpc" | "bare";
+
 export const REDEEM_PATH = "/api/trpc/checkout.redeem";
+export const BARE_REDEEM_PATH = "/redeem";
+/** The bare server's stand-in for the session: the signed-in customer's id. */
+export const CUSTOMER_ID_HEADER = "x-customer-id";
 
 /** FIXED 100.00 USD (minor units) on BENCH_CART (252.87 USD): the whole amount always applies. */
 export const FIXED_AMOUNT = 10_000;
@@ -17,28 +25,39 @@ export type RedeemIds = { orderId: string; idempotencyKey: string };
 
 const CART_JSON = JSON.stringify(BENCH_CART);
 
-/** The superjson POST body of checkout.redeem with codes (lock and redeem in one step). Ids are [A-Za-z0-9-]: no escaping needed. */
-export function redeemBody(code: string, ids: RedeemIds): string {
-  return `{"json":{"codes":[${JSON.stringify(code)}],"cart":${CART_JSON},"orderId":"${ids.orderId}","idempotencyKey":"${ids.idempotencyKey}"}}`;
+/**
+ * The POST body of checkout.redeem with codes (lock and redeem in one step): superjson's `{"json": input}`
+ * for tRPC, the input itself for the bare server. Ids are [A-Za-z0-9-]: no escaping needed.
+ */
+export function redeemBody(api: RedeemApi, code: string, ids: RedeemIds): string {
+  const input = `{"codes":[${JSON.stringify(code)}],"cart":${CART_JSON},"orderId":"${ids.orderId}","idempotencyKey":"${ids.idempotencyKey}"}`;
+  return api === "trpc" ? `{"json":${input}}` : input;
 }
 
-/** Every request claims the same loopback client address (the rate limiter only counts unknown codes anyway). */
-export function redeemHeaders(cookie: string): Record<string, string> {
-  return { "content-type": "application/json", cookie, "x-forwarded-for": CLIENT_IP };
+/**
+ * `session` is the shopper's session cookie header (tRPC) or customer id (bare). Every request claims the
+ * same loopback client address (the rate limiter only counts unknown codes anyway).
+ */
+export function redeemHeaders(api: RedeemApi, session: string): Record<string, string> {
+  const who: Record<string, string> = api === "trpc" ? { cookie: session } : { [CUSTOMER_ID_HEADER]: session };
+  return { "content-type": "application/json", ...who, "x-forwarded-for": CLIENT_IP };
 }
 
 export type RedeemOutcome =
   | { kind: "redeemed" }
-  /** HTTP 409, data.code CONFLICT, data.reason EXHAUSTED: the expected refusal once the limit is reached. */
+  /** HTTP 409 with reason EXHAUSTED (tRPC: data.code CONFLICT): the expected refusal once the limit is reached. */
   | { kind: "exhausted" }
   /** A 200 whose body is not the redemption asked for: still an acknowledged redemption, but a defect. */
   | { kind: "wrong-body"; sample: string }
   | { kind: "error"; label: string; sample: string };
 
 type TrpcError = { error?: { json?: { message?: string; data?: { code?: string; reason?: string } } } };
-type RedeemAnswer = { result?: { data?: { json?: { orderId?: unknown; redemptions?: unknown; quote?: { discountTotal?: unknown } } } } };
+type TrpcAnswer = { result?: { data?: { json?: RedeemAnswer } } };
+/** What the bare server answers when it refuses (bare-redeem-server.ts). */
+type BareError = { code?: string; reason?: string; message?: string };
+type RedeemAnswer = { orderId?: unknown; redemptions?: unknown; quote?: { discountTotal?: unknown } };
 
-export function classifyRedeem(status: number, body: string, target: RedeemTarget, ids: RedeemIds): RedeemOutcome {
+export function classifyRedeem(api: RedeemApi, status: number, body: string, target: RedeemTarget, ids: RedeemIds): RedeemOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -47,7 +66,7 @@ export function classifyRedeem(status: number, body: string, target: RedeemTarge
     return status === 200 ? { kind: "wrong-body", sample } : { kind: "error", label: `HTTP ${status} (not JSON)`, sample };
   }
   if (status === 200) {
-    const answer = (parsed as RedeemAnswer).result?.data?.json;
+    const answer = api === "trpc" ? (parsed as TrpcAnswer | null)?.result?.data?.json : (parsed as RedeemAnswer | null);
     const redemptions = answer?.redemptions;
     const first = Array.isArray(redemptions) && redemptions.length === 1 ? (redemptions[0] as Record<string, unknown>) : undefined;
     const right =
@@ -59,9 +78,13 @@ export function classifyRedeem(status: number, body: string, target: RedeemTarge
       answer.quote?.discountTotal === target.amount;
     return right ? { kind: "redeemed" } : { kind: "wrong-body", sample: body.slice(0, 300) };
   }
-  const error = (parsed as TrpcError).error?.json;
-  const code = error?.data?.code ?? "?";
-  const reason = error?.data?.reason;
+  let error: BareError | undefined;
+  if (api === "trpc") {
+    const json = (parsed as TrpcError | null)?.error?.json;
+    error = json && { code: json.data?.code, reason: json.data?.reason, message: json.message };
+  } else error = (parsed as BareError | null) ?? undefined;
+  const code = error?.code ?? "?";
+  const reason = error?.reason;
   if (status === 409 && code === "CONFLICT" && reason === "EXHAUSTED") return { kind: "exhausted" };
   return { kind: "error", label: `HTTP ${status} ${code}${reason ? `/${reason}` : ""}`, sample: `HTTP ${status}: ${error?.message ?? body.slice(0, 200)}` };
 }
