@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { getDb, type Executor } from "@/server/db/client";
-import { closeLock, findLock, insertLock, insertRedemptions, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
+import { getDb, getGateWriteDb, type Executor } from "@/server/db/client";
+import {
+  closeLock,
+  findLock,
+  insertLock,
+  insertLockAnswered,
+  insertRedemptions,
+  insertRedemptionsAnswered,
+  lockCouponsForDecision,
+  type NewRedemption,
+} from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
 import type { Reason } from "@/server/domain/reasons";
@@ -246,7 +255,24 @@ export async function reserveCheckout(
   const lockId = randomUUID();
   const resolved = await resolveCodes(input.codes);
   const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
-  // What either gate writes once it has decided: the lock, or the redemptions; and the idempotent answer, in the same transaction.
+  // What the Redis gate approved, written as one statement on the deadline-bound pool (no transaction round trips).
+  const recordApproved = async (plan: Plan, expiresAt: Date, decidedAt: number): Promise<LockResult | RedeemResult> => {
+    if (Date.now() - decidedAt > GATE_WRITE_DEADLINE_MS - 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+    const db = getGateWriteDb(GATE_WRITE_DEADLINE_MS);
+    let response: LockResult | RedeemResult;
+    if (mode === "lock") {
+      const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
+      response = lockResponse(lockId, expiresAt, plan.quote);
+      await insertLockAnswered(db, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items }, { ...complete.key, response: complete.stored(response) });
+    } else {
+      const rows = redemptionRows(plan, { ...rowContext, lockId: null }).map((row) => ({ ...row, id: randomUUID() }));
+      response = redeemResponse(rowContext.orderId, rows.map((r) => ({ id: r.id, couponId: r.couponId, amount: r.amount })), plan);
+      await insertRedemptionsAnswered(db, rows, { ...complete.key, response: complete.stored(response) });
+    }
+    complete.done();
+    return response;
+  };
+  // What the Postgres gate writes once it has decided: the lock, or the redemptions; and the idempotent answer, in the same transaction.
   const record = async (tx: Executor, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
     let response: LockResult | RedeemResult;
     if (mode === "lock") {
@@ -266,7 +292,7 @@ export async function reserveCheckout(
       const decidedAt = Date.now();
       const expiresAt = new Date(decidedAt + ttlMs);
       try {
-        return await writeWithinDeadline(decidedAt, (tx) => record(tx, plan, expiresAt));
+        return await recordApproved(plan, expiresAt, decidedAt);
       } catch (error) {
         // Compensation: the uses Redis reserved for a write that did not happen go back.
         const redis = getRedis()!;

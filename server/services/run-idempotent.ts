@@ -20,8 +20,16 @@ type StoredOutcome =
   | { ok: true; value: unknown }
   | { ok: false; reason: Reason; message: string; details?: unknown; rejected?: CheckoutRejectedError["rejected"] };
 
-/** Writes the outcome in the caller's transaction, so effect and answer commit together. */
-export type CompleteInTx = (tx: Executor, value: unknown) => Promise<void>;
+/**
+ * Writes the outcome with the effect, so both commit together: either in the
+ * caller's transaction (call it), or in one statement of the caller's own
+ * (use `key` and `stored(value)`, then call `done()` once it committed).
+ */
+export type CompleteInTx = ((tx: Executor, value: unknown) => Promise<void>) & {
+  key: { scope: string; key: string };
+  stored: (value: unknown) => unknown;
+  done: () => void;
+};
 
 export function hashRequest(payload: unknown): string {
   return createHash("sha256").update(canonicalJson(payload)).digest("hex");
@@ -74,10 +82,14 @@ export async function runIdempotent<T>(
 async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: (complete: CompleteInTx) => Promise<T>): Promise<T> {
   const db = getDb();
   let completed = false;
-  const complete: CompleteInTx = async (tx, value) => {
-    await completeIdempotencyKey(tx, keyRef, { ok: true, value } satisfies StoredOutcome);
-    completed = true;
-  };
+  const stored = (value: unknown): StoredOutcome => ({ ok: true, value });
+  const complete: CompleteInTx = Object.assign(
+    async (tx: Executor, value: unknown) => {
+      await completeIdempotencyKey(tx, keyRef, stored(value));
+      completed = true;
+    },
+    { key: keyRef, stored, done: () => void (completed = true) },
+  );
   try {
     const result = await execute(complete);
     if (!completed) await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome);

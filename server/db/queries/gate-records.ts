@@ -138,3 +138,44 @@ export async function refreshCouponCounters(db: Executor, sinceSeconds: number |
     returning coupon_id`);
   return rows.length;
 }
+
+type AnswerRef = { scope: string; key: string; response: unknown };
+
+/**
+ * Redeem, as one statement: the redemptions and the idempotent answer commit
+ * together or not at all (unique indexes still refuse what no gate should allow).
+ */
+export async function insertRedemptionsAnswered(db: Executor, rows: Array<NewRedemption & { id: string }>, answer: AnswerRef): Promise<void> {
+  const values = sql.join(
+    rows.map(
+      (r) => sql`(${r.id}::uuid, ${r.couponId}::uuid, ${r.codeId}::uuid, ${r.customerId}, ${r.orderId}, ${r.lockId ?? null}::uuid, ${r.amount}, ${r.currency}, ${r.channel ?? null}, ${r.perUserUnique}, ${r.codeSingleUse})`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`
+    with r as (
+      insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
+      values ${values} returning 1)
+    update idempotency_keys set status = 'DONE', response = ${JSON.stringify(answer.response)}::jsonb
+    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from r) = ${rows.length}`);
+}
+
+/** Lock, as one statement: the lock, its items and the idempotent answer. */
+export async function insertLockAnswered(
+  db: Executor,
+  lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
+  answer: AnswerRef,
+): Promise<void> {
+  const items = sql.join(
+    lock.items.map((i) => sql`(${lock.id}::uuid, ${i.codeId}::uuid, ${i.couponId}::uuid, ${lock.customerId}::text, ${i.amount}::bigint)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    with l as (
+      insert into locks (id, customer_id, expires_at, cart, quote)
+      values (${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(lock.quote)}::jsonb)
+      returning id),
+    i as (insert into lock_items (lock_id, code_id, coupon_id, customer_id, amount) select * from (values ${items}) v(a, b, c, d, e) where exists (select 1 from l) returning 1)
+    update idempotency_keys set status = 'DONE', response = ${JSON.stringify(answer.response)}::jsonb
+    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from i) = ${lock.items.length}`);
+}
