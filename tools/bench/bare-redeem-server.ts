@@ -19,7 +19,6 @@
  * Unlike `next start` (instrumentation.ts) it starts no background jobs: they are off the request path.
  */
 import http from "node:http";
-import { parseArgs } from "node:util";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
 import { isExpectedError, toTRPCError } from "@/server/api/errors";
@@ -29,33 +28,11 @@ import { checkHealth } from "@/server/services/check-health";
 import { CheckoutRejectedError, DomainError, isDatabaseUnavailable } from "@/server/services/errors";
 import { redeemCheckout } from "@/server/services/redeem-checkout";
 import { BARE_REDEEM_PATH, CUSTOMER_ID_HEADER } from "./redeem-scenario";
+import { parsePortArgs, readBody, send } from "./bare-http";
 
-const MAX_BODY_BYTES = 1 << 20;
 const customerId = Customer.shape.id;
 
-const { values } = parseArgs({ options: { port: { type: "string" }, host: { type: "string", default: "127.0.0.1" } } });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port <= 0) {
-  console.error("usage: node --conditions=react-server --import tsx tools/bench/bare-redeem-server.ts --port N [--host 127.0.0.1]");
-  process.exit(2);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new RangeError("body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: http.ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
+const { port, host } = parsePortArgs("usage: node --conditions=react-server --import tsx tools/bench/bare-redeem-server.ts --port N [--host 127.0.0.1]");
 
 /** Same client address rule as server/api/trpc.ts: the first x-forwarded-for hop, else x-real-ip. */
 function clientIp(req: http.IncomingMessage): string {
@@ -105,7 +82,7 @@ const server = http.createServer((req, res) => {
     else res.destroy();
   });
 });
-server.listen(port, values.host, () => console.log(`bare redeem server on http://${values.host}:${port}${BARE_REDEEM_PATH}`));
+server.listen(port, host, () => console.log(`bare redeem server on http://${host}:${port}${BARE_REDEEM_PATH}`));
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {

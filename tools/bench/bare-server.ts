@@ -8,42 +8,19 @@
  * POST /validate {codes, cart} -> 200 with the quote as JSON. Anything else -> 404.
  */
 import http from "node:http";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { Cart, EnteredCodes } from "@/server/domain/schemas";
 import { DomainError } from "@/server/services/errors";
 import { validateCheckout } from "@/server/services/validate-checkout";
 import { BARE_PATH } from "./scenario";
+import { parsePortArgs, readBody, send } from "./bare-http";
 
 // The router's input schema (server/api/routers/checkout.ts) minus the API-key customer:
 // the same validation work as the tRPC path, so the ratio measures the framework, not zod.
 const validateInput = z.object({ codes: EnteredCodes, cart: Cart });
 
-const MAX_BODY_BYTES = 1 << 20;
 
-const { values } = parseArgs({ options: { port: { type: "string" }, host: { type: "string", default: "127.0.0.1" } } });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port <= 0) {
-  console.error("usage: tsx tools/bench/bare-server.ts --port N [--host 127.0.0.1]");
-  process.exit(2);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new RangeError("body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(res: http.ServerResponse, status: number, payload: unknown): void {
-  const body = JSON.stringify(payload);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
+const { port, host } = parsePortArgs("usage: tsx tools/bench/bare-server.ts --port N [--host 127.0.0.1]");
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   if (req.method !== "POST" || req.url !== BARE_PATH) return send(res, 404, { error: "not found" });
@@ -67,7 +44,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 }
 
 const server = http.createServer((req, res) => void handle(req, res));
-server.listen(port, values.host, () => console.log(`bare validate server on http://${values.host}:${port}${BARE_PATH}`));
+server.listen(port, host, () => console.log(`bare validate server on http://${host}:${port}${BARE_PATH}`));
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
