@@ -7,18 +7,18 @@ import path from "node:path";
 import { createDatabase } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { seedDatabase } from "@/server/db/seed";
-import { startLocalServices } from "./local-services";
+import { seedSecretsFrom, startLocalServices } from "./local-services";
 
 const task = process.argv[2];
 const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
 
-function runningDatabaseUrl(): string | undefined {
+function runningEnv(): Record<string, string> | undefined {
   const file = path.join(dataDir, "running.json");
   if (!existsSync(file)) return undefined;
   const running = JSON.parse(readFileSync(file, "utf8")) as { pid: number; env: Record<string, string> };
   try {
     process.kill(running.pid, 0);
-    return running.env.DATABASE_URL;
+    return running.env;
   } catch {
     return undefined;
   }
@@ -26,7 +26,8 @@ function runningDatabaseUrl(): string | undefined {
 
 async function main(): Promise<void> {
   if (task !== "migrate" && task !== "seed") throw new Error("usage: tsx tools/db-task.ts migrate|seed");
-  const url = process.env.DATABASE_URL ?? runningDatabaseUrl();
+  const running = runningEnv();
+  const url = process.env.DATABASE_URL ?? running?.DATABASE_URL;
   if (!url) {
     // startLocalServices migrates and seeds on its own.
     const services = await startLocalServices({ dataDir, seed: task === "seed" });
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   await migrateDatabase(url);
   if (task === "seed") {
     const { db, sql } = createDatabase(url, { max: 2 });
-    const counts = await seedDatabase(db).finally(() => sql.end({ timeout: 5 }));
+    // Sample codes need the code keys: the environment's, else the running dev server's.
+    const counts = await seedDatabase(db, seedSecretsFrom({ ...running, ...process.env })).finally(() => sql.end({ timeout: 5 }));
     console.log(`seed: ${counts.users} users, ${counts.products} products`);
   } else {
     console.log("migrate: done");

@@ -4,7 +4,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { createDatabase } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
-import { seedDatabase } from "@/server/db/seed";
+import { encryptCode, hashCodeForLookup } from "@/server/crypto/code-secrets";
+import { seedDatabase, type SeedCodeSecrets } from "@/server/db/seed";
 import { startEmbeddedPostgres } from "./local-postgres";
 import { isRedisServerAvailable, startRedisServer } from "./local-redis";
 import { startUpstashBridge } from "./upstash-bridge/server";
@@ -86,7 +87,7 @@ export async function startLocalServices(opts: Options): Promise<LocalServices> 
     if (opts.seed !== false) {
       const { db, sql } = createDatabase(env.DATABASE_URL, { max: 2 });
       try {
-        await seedDatabase(db);
+        await seedDatabase(db, seedSecretsFrom(env));
       } finally {
         await sql.end({ timeout: 5 });
       }
@@ -118,4 +119,12 @@ function readOrCreateSecrets(dataDir: string, source: Record<string, string | un
   }
   if (changed) writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+/** The seed's view of code storage, with the given keys (hex). */
+export function seedSecretsFrom(env: Record<string, string | undefined>): SeedCodeSecrets | undefined {
+  if (!env.CODE_HMAC_KEY || !env.CODE_ENCRYPTION_KEY) return undefined;
+  const hmacKey = Buffer.from(env.CODE_HMAC_KEY, "hex");
+  const encryptionKey = Buffer.from(env.CODE_ENCRYPTION_KEY, "hex");
+  return { lookupHash: (key) => hashCodeForLookup(key, hmacKey), encrypt: (display) => encryptCode(display, encryptionKey) };
 }

@@ -30,3 +30,13 @@ export const DEMO_PRODUCTS = [
   { id: "mug", name: "Enamel mug", categoryId: "merch", unitPrice: 1500, description: "350 ml, speckled blue." },
   { id: "tote", name: "Canvas tote", categoryId: "merch", unitPrice: 1800, description: "Heavy cotton." },
 ] as const;
+
+/** Sample coupons, each with one shared code (fixed ids: the seed is idempotent). */
+export const DEMO_COUPONS = [
+  { id: "00000000-0000-4000-8000-00000000c001", code: "SUMMER20", name: "Summer 20 % off", description: "20 % off the whole cart, at most $50.", kind: "PERCENT", value: 2000, currency: "USD", maxDiscount: 5000 },
+  { id: "00000000-0000-4000-8000-00000000c002", code: "FREESHIP", name: "Free shipping over $30", description: "Free shipping on orders of $30 or more.", kind: "FREE_SHIPPING", value: null, currency: "USD", minOrderAmount: 3000 },
+  { id: "00000000-0000-4000-8000-00000000c003", code: "WELCOME10", name: "$10 off your first order", description: "$10 off orders of $50 or more, once per customer, first order only.", kind: "FIXED", value: 1000, currency: "USD", minOrderAmount: 5000, maxRedemptionsPerUser: 1, firstOrderOnly: true },
+  { id: "00000000-0000-4000-8000-00000000c004", code: "COFFEE15", name: "15 % off coffee", description: "15 % off coffee; stacks with whole-cart codes.", kind: "PERCENT", value: 1500, categoryIds: ["coffee"] },
+  { id: "00000000-0000-4000-8000-00000000c005", code: "ACME-VIP", name: "Acme staff 10 %", description: "10 % for acme.test addresses; not combinable.", kind: "PERCENT", value: 1000, allowedEmailDomains: ["acme.test"], stacking: "EXCLUSIVE" },
+  { id: "00000000-0000-4000-8000-00000000c006", code: "FLASH100", name: "Flash sale: $5 off, first 100", description: "$5 off for the first 100 orders.", kind: "FIXED", value: 500, currency: "USD", maxRedemptions: 100 },
+] as const;

@@ -167,7 +167,8 @@ describe("brute-force protection", () => {
   });
 
   it("limits a signed-in user across IPs", async () => {
-    const carol = await account("carol@acme.test");
+    // An account no later test needs: it ends this test rate-limited for the window.
+    const carol = await account("viewer@demo.test");
     for (let i = 0; i < 10; i += 1) {
       const response = await callTrpcHttp("checkout.validate", { session: sessionFor(carol), input: { codes: [`WRONG${uniqueCode("U")}`], cart }, ip: `10.3.3.${i}` });
       expect(response.status).toBe(200);
@@ -238,5 +239,19 @@ describe("admin procedures", () => {
     expect(data<{ shippingDiscount: number }>(forBob).shippingDiscount).toBe(500);
     const forAlice = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [generated.code], cart }, ip: "10.5.5.5" });
     expect(reasons(forAlice)).toEqual(["NOT_FOUND"]);
+  });
+});
+
+describe("the seeded sample coupons", () => {
+  it("SUMMER20 (capped at $50) and COFFEE15 (coffee only) stack; ACME-VIP is for acme.test only", async () => {
+    const bigCart = { ...cart, items: [...cart.items, { productId: "grinder", categoryIds: ["gear"], unitPrice: 14900, quantity: 3 }] };
+    const response = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: ["summer20", "coffee15"], cart: bigCart }, ip: "10.8.8.8" });
+    const quote = data<{ subtotal: number; applied: Array<{ code: string; amount: number }>; rejected: unknown[] }>(response);
+    expect(quote.rejected).toEqual([]);
+    // Item-targeted first: 15 % of the coffee line (4,900) = 735; then 20 % of the rest, capped at 5,000.
+    expect(quote.applied).toEqual([expect.objectContaining({ code: "COFFEE15", amount: 735 }), expect.objectContaining({ code: "SUMMER20", amount: 5_000 })]);
+    const carol = await account("carol@acme.test");
+    expect(reasons(await callTrpcHttp("checkout.validate", { session: sessionFor(carol), input: { codes: ["acme-vip"], cart }, ip: "10.8.8.9" }))).toEqual([]);
+    expect(reasons(await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: ["acme-vip"], cart }, ip: "10.8.8.10" }))).toEqual(["EMAIL_DOMAIN_NOT_ALLOWED"]);
   });
 });
