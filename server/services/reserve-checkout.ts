@@ -1,15 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getDb, getGateWriteDb, type Executor } from "@/server/db/client";
-import {
-  closeLock,
-  findLock,
-  insertLock,
-  insertLockAnswered,
-  insertRedemptions,
-  insertRedemptionsAnswered,
-  lockCouponsForDecision,
-  type NewRedemption,
-} from "@/server/db/queries/gate-records";
+import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
 import type { Reason } from "@/server/domain/reasons";
@@ -22,7 +13,7 @@ import { commitLock, readUsage, releaseLock, reserveUses, restoreUses, setCoupon
 import { quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
-import type { CompleteInTx } from "./run-idempotent";
+import type { IdempotentAnswer } from "./run-idempotent";
 
 export type CheckoutCustomerCaller = { customer: Customer; ip: string };
 export type LockResult = { lockId: string; expiresAt: string; quote: Quote };
@@ -201,8 +192,23 @@ async function writeWithinDeadline<T>(decidedAtMs: number, write: (tx: Executor)
   });
 }
 
-function redemptionRows(plan: { items: PlanItem[] }, ctx: { customerId: string; orderId: string; lockId: string | null; currency: string; channel: string | null }): NewRedemption[] {
+type RowContext = { customerId: string; orderId: string; lockId: string | null; currency: string; channel: string | null };
+
+function answerOf(complete: IdempotentAnswer, response: unknown) {
+  return { ...complete.key, response: complete.stored(response) };
+}
+
+/** Redemptions and the idempotent answer, as one statement (ids made here, so the answer can name them). */
+async function writeRedemptions(db: Executor, plan: { items: PlanItem[]; quote: Quote }, ctx: RowContext, complete: IdempotentAnswer): Promise<RedeemResult> {
+  const rows = redemptionRows(plan, ctx);
+  const response = redeemResponse(ctx.orderId, rows, plan);
+  await insertRedemptionsAnswered(db, rows, answerOf(complete, response));
+  return response;
+}
+
+function redemptionRows(plan: { items: PlanItem[] }, ctx: RowContext): Array<NewRedemption & { id: string }> {
   return plan.items.map((item) => ({
+    id: randomUUID(),
     couponId: item.couponId,
     codeId: item.codeId,
     customerId: ctx.customerId,
@@ -247,7 +253,7 @@ export async function reserveCheckout(
   mode: "lock" | "redeem",
   input: { codes: string[]; cart: Cart; orderId?: string },
   caller: CheckoutCustomerCaller,
-  complete: CompleteInTx,
+  complete: IdempotentAnswer,
   opts: { ttlMs?: number; now?: Date } = {},
 ): Promise<LockResult | RedeemResult> {
   const now = opts.now ?? new Date();
@@ -255,44 +261,27 @@ export async function reserveCheckout(
   const lockId = randomUUID();
   const resolved = await resolveCodes(input.codes);
   const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
-  // What the Redis gate approved, written as one statement on the deadline-bound pool (no transaction round trips).
-  const recordApproved = async (plan: Plan, expiresAt: Date, decidedAt: number): Promise<LockResult | RedeemResult> => {
-    if (Date.now() - decidedAt > GATE_WRITE_DEADLINE_MS - 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
-    const db = getGateWriteDb(GATE_WRITE_DEADLINE_MS);
-    let response: LockResult | RedeemResult;
+  // What either gate writes once it has decided: the lock or the redemptions, with the idempotent answer, in one statement.
+  const recordPlan = async (db: Executor, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
     if (mode === "lock") {
+      const response = lockResponse(lockId, expiresAt, plan.quote);
       const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
-      response = lockResponse(lockId, expiresAt, plan.quote);
-      await insertLockAnswered(db, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items }, { ...complete.key, response: complete.stored(response) });
-    } else {
-      const rows = redemptionRows(plan, { ...rowContext, lockId: null }).map((row) => ({ ...row, id: randomUUID() }));
-      response = redeemResponse(rowContext.orderId, rows.map((r) => ({ id: r.id, couponId: r.couponId, amount: r.amount })), plan);
-      await insertRedemptionsAnswered(db, rows, { ...complete.key, response: complete.stored(response) });
+      await insertLockAnswered(db, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items }, answerOf(complete, response));
+      return response;
     }
-    complete.done();
-    return response;
-  };
-  // What the Postgres gate writes once it has decided: the lock, or the redemptions; and the idempotent answer, in the same transaction.
-  const record = async (tx: Executor, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
-    let response: LockResult | RedeemResult;
-    if (mode === "lock") {
-      const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
-      await insertLock(tx, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items });
-      response = lockResponse(lockId, expiresAt, plan.quote);
-    } else {
-      response = redeemResponse(rowContext.orderId, await insertRedemptions(tx, redemptionRows(plan, { ...rowContext, lockId: null })), plan);
-    }
-    await complete(tx, response);
-    return response;
+    return writeRedemptions(db, plan, { ...rowContext, lockId: null }, complete);
   };
 
   if ((await waitForGate()) === "redis") {
     try {
       const { plan, epochs } = await decideInRedis(mode, resolved, input, caller, lockId, ttlMs, now);
       const decidedAt = Date.now();
-      const expiresAt = new Date(decidedAt + ttlMs);
       try {
-        return await recordApproved(plan, expiresAt, decidedAt);
+        // One statement on the deadline-bound pool: it lands within the deadline the rebuild and failover wait out, or not at all.
+        if (Date.now() - decidedAt > GATE_WRITE_DEADLINE_MS - 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+        const response = await recordPlan(getGateWriteDb(GATE_WRITE_DEADLINE_MS), plan, new Date(decidedAt + ttlMs));
+        complete.done();
+        return response;
       } catch (error) {
         // Compensation: the uses Redis reserved for a write that did not happen go back.
         const redis = getRedis()!;
@@ -309,21 +298,23 @@ export async function reserveCheckout(
   }
 
   // Postgres gate: the same decisions, serialised per coupon, written in the same transaction.
-  return getDb().transaction(async (tx) => {
+  const response = await getDb().transaction(async (tx) => {
     await lockCouponsForDecision(tx, resolved.couponIds);
     const live = await readLiveUsage(tx, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId: caller.customer.id });
     await refreshStaleRules(resolved, live.coupons);
     const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
     try {
-      return await record(tx, plan, new Date(Date.now() + ttlMs));
+      return await recordPlan(tx, plan, new Date(Date.now() + ttlMs));
     } catch (error) {
       throw asConflict(error, plan.items);
     }
   });
+  complete.done();
+  return response;
 }
 
 /** checkout.redeem with a lock id: the lock's reservations become redemptions (no re-quote). */
-export async function redeemLock(input: { lockId: string; orderId: string }, caller: CheckoutCustomerCaller, complete: CompleteInTx): Promise<RedeemResult> {
+export async function redeemLock(input: { lockId: string; orderId: string }, caller: CheckoutCustomerCaller, complete: IdempotentAnswer): Promise<RedeemResult> {
   const lock = await findLock(getDb(), input.lockId);
   if (!lock || lock.customerId !== caller.customer.id) throw new NotFoundError("No such lock.");
   const stored = lock.quote as StoredLock;
@@ -347,13 +338,12 @@ export async function redeemLock(input: { lockId: string; orderId: string }, cal
       if (!committed.ok) throw expired();
       const decidedAt = Date.now();
       try {
-        return await writeWithinDeadline(decidedAt, async (tx) => {
+        const response = await writeWithinDeadline(decidedAt, async (tx) => {
           if (!(await closeLock(tx, lock.id, "REDEEMED"))) throw expired();
-          const rows = await insertRedemptions(tx, redemptionRows(plan, rowContext));
-          const response = redeemResponse(input.orderId, rows, plan);
-          await complete(tx, response);
-          return response;
+          return writeRedemptions(tx, plan, rowContext, complete);
         });
+        complete.done();
+        return response;
       } catch (error) {
         await restoreUses(redis, committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" }))).catch(reportRedisFailure);
         throw asConflict(error, plan.items);
@@ -364,16 +354,15 @@ export async function redeemLock(input: { lockId: string; orderId: string }, cal
     }
   }
 
-  return getDb().transaction(async (tx) => {
+  const response = await getDb().transaction(async (tx) => {
     await lockCouponsForDecision(tx, couponIds);
     if (!(await closeLock(tx, lock.id, "REDEEMED", { requireUnexpired: true }))) throw expired();
     try {
-      const rows = await insertRedemptions(tx, redemptionRows(plan, rowContext));
-      const response = redeemResponse(input.orderId, rows, plan);
-      await complete(tx, response);
-      return response;
+      return await writeRedemptions(tx, plan, rowContext, complete);
     } catch (error) {
       throw asConflict(error, plan.items);
     }
   });
+  complete.done();
+  return response;
 }

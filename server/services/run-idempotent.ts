@@ -7,7 +7,6 @@ import {
   releaseIdempotencyKey,
   takeOverStaleKey,
 } from "@/server/db/queries/idempotency";
-import type { Executor } from "@/server/db/client";
 import type { Reason } from "@/server/domain/reasons";
 import { CheckoutRejectedError, DomainError, IdempotencyMismatchError, InProgressError } from "./errors";
 
@@ -21,11 +20,11 @@ type StoredOutcome =
   | { ok: false; reason: Reason; message: string; details?: unknown; rejected?: CheckoutRejectedError["rejected"] };
 
 /**
- * Writes the outcome with the effect, so both commit together: either in the
- * caller's transaction (call it), or in one statement of the caller's own
- * (use `key` and `stored(value)`, then call `done()` once it committed).
+ * How `execute` stores its answer with its effect, so both commit together:
+ * it writes `stored(value)` to the row `key` in the statement (or transaction)
+ * that makes the effect durable, then calls `done()` once that committed.
  */
-export type CompleteInTx = ((tx: Executor, value: unknown) => Promise<void>) & {
+export type IdempotentAnswer = {
   key: { scope: string; key: string };
   stored: (value: unknown) => unknown;
   done: () => void;
@@ -50,12 +49,11 @@ function canonicalJson(value: unknown): string {
  * Runs `execute` at most once per (scope, key). Retries with the same key get
  * the first answer (success or domain refusal); the same key with another
  * payload is refused; concurrent duplicates wait for the first to finish.
- * `execute` must call `complete(tx, value)` inside the transaction that makes
- * its effect durable.
+ * `execute` stores its answer through `IdempotentAnswer`, with its effect.
  */
 export async function runIdempotent<T>(
   ref: { scope: string; key: string; operation: string; payload: unknown },
-  execute: (complete: CompleteInTx) => Promise<T>,
+  execute: (answer: IdempotentAnswer) => Promise<T>,
 ): Promise<T> {
   const db = getDb();
   const keyRef = { scope: ref.scope, key: ref.key };
@@ -79,19 +77,16 @@ export async function runIdempotent<T>(
   }
 }
 
-async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: (complete: CompleteInTx) => Promise<T>): Promise<T> {
+async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: (answer: IdempotentAnswer) => Promise<T>): Promise<T> {
   const db = getDb();
   let completed = false;
-  const stored = (value: unknown): StoredOutcome => ({ ok: true, value });
-  const complete: CompleteInTx = Object.assign(
-    async (tx: Executor, value: unknown) => {
-      await completeIdempotencyKey(tx, keyRef, stored(value));
-      completed = true;
-    },
-    { key: keyRef, stored, done: () => void (completed = true) },
-  );
+  const answer: IdempotentAnswer = {
+    key: keyRef,
+    stored: (value): StoredOutcome => ({ ok: true, value }),
+    done: () => void (completed = true),
+  };
   try {
-    const result = await execute(complete);
+    const result = await execute(answer);
     if (!completed) await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome);
     return result;
   } catch (error) {

@@ -14,15 +14,6 @@ export async function lockCouponsForDecision(tx: Executor, couponIds: string[]):
   }
 }
 
-export async function insertLock(
-  tx: Executor,
-  lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
-): Promise<void> {
-  await tx.insert(locks).values({ id: lock.id, customerId: lock.customerId, expiresAt: lock.expiresAt, cart: lock.cart, quote: lock.quote });
-  if (lock.items.length > 0) {
-    await tx.insert(lockItems).values(lock.items.map((item) => ({ ...item, lockId: lock.id, customerId: lock.customerId })));
-  }
-}
 
 export async function findLock(db: Executor, id: string) {
   const [lock] = await db.select().from(locks).where(eq(locks.id, id)).limit(1);
@@ -52,10 +43,6 @@ export async function expireStaleLocks(db: Executor, limit = 1_000): Promise<str
 
 export type NewRedemption = typeof redemptions.$inferInsert;
 
-export async function insertRedemptions(tx: Executor, rows: NewRedemption[]): Promise<RedemptionRow[]> {
-  if (rows.length === 0) return [];
-  return tx.insert(redemptions).values(rows).returning();
-}
 
 export async function findRedemptions(db: Executor, filter: { ids?: string[]; orderId?: string }): Promise<RedemptionRow[]> {
   const conditions = [
