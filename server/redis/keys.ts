@@ -2,7 +2,8 @@
  * Every Redis key the app uses. All keys of one coupon share the hash tag
  * {cp:<couponId>} so a Redis Cluster keeps a coupon's keys on one shard.
  */
-const PREFIX = "cf";
+export const KEY_PREFIX = "cf";
+const PREFIX = KEY_PREFIX;
 
 export const couponTag = (couponId: string) => `{cp:${couponId}}`;
 
@@ -11,6 +12,10 @@ export const keys = {
   couponRules: (couponId: string) => `${PREFIX}:${couponTag(couponId)}:rules`,
   /** Cached code look-up by HMAC (hex): the code's id, coupon and own settings, or a "missing" marker. */
   codeLookup: (lookupHashHex: string) => `${PREFIX}:code:${lookupHashHex}`,
+  /** Set once per Redis lifetime after a drained rebuild; gone after a flush or restart. */
+  gateBoot: () => `${PREFIX}:gate:boot`,
+  /** A coupon whose gate state was dropped on purpose: its rebuild waits until this time (ms). */
+  couponDrainUntil: (couponId: string) => `${PREFIX}:${couponTag(couponId)}:drain-until`,
   /** @upstash/ratelimit prefix per policy. */
   rateLimit: (policy: string) => `${PREFIX}:rl:${policy}`,
 };

@@ -1,10 +1,10 @@
-import { couponTag } from "../keys";
+import { couponTag, KEY_PREFIX } from "../keys";
 
 /**
  * Key builders of the Redis gate. Every key of coupon C carries the hash tag
  * {cp:C}, so a Redis Cluster would keep one coupon's keys on one shard.
  */
-const PREFIX = "cf";
+const PREFIX = KEY_PREFIX;
 
 /** Hash tags end at the first "}"; braces in an id would move the key to another slot. */
 export function assertCouponId(couponId: string): void {
