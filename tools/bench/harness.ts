@@ -189,3 +189,13 @@ export function runBenchmark(main: () => Promise<number | void>): void {
     })
     .catch(fail);
 }
+
+/** A whole-number command-line option in [min, max]; exits 2 with the usage otherwise. */
+export function wholeNumberArg(name: string, raw: string, min: number, max: number, usage: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}\n${usage}`);
+    process.exit(2);
+  }
+  return value;
+}

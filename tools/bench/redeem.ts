@@ -23,6 +23,7 @@ import type { LocalServices } from "../local-services";
 import {
   buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
   throwIfStopping, track,
+  wholeNumberArg,
 } from "./harness";
 import { findFreePortExcept, spawnManaged, waitForHttp, type ManagedChild } from "./processes";
 import type { LoadPhase, PhaseResult, RedeemLoadConfig } from "./redeem-load";
@@ -71,14 +72,7 @@ function readSettings(): Settings {
     console.log(USAGE);
     process.exit(0);
   }
-  const whole = (name: string, raw: string, min: number, max: number) => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      console.error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
-      process.exit(2);
-    }
-    return value;
-  };
+  const whole = (name: string, raw: string, min: number, max: number) => wholeNumberArg(name, raw, min, max, USAGE);
   return {
     connections: whole("connections", values.connections, 1, 1_000),
     durationSeconds: whole("duration", values.duration, 1, 600),
