@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createBatcher } from "@/server/batching";
 import { getDb, getGateWriteDb, type Executor } from "@/server/db/client";
 import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
@@ -36,6 +37,44 @@ type Plan = { quote: Quote; items: PlanItem[] };
 type StoredLock = { quote: Quote; items: PlanItem[]; currency: string; channel: string | null };
 
 const REDIS_ATTEMPTS = 4;
+/**
+ * A write the Redis gate approved lands within GATE_WRITE_DEADLINE_MS of the
+ * decision or not at all: it may wait this long for its batch to leave, and
+ * Postgres cuts the statement off after the rest.
+ */
+const GATE_WRITE_QUEUE_MS = 450;
+const gateWriteDb = () => getGateWriteDb(GATE_WRITE_DEADLINE_MS - GATE_WRITE_QUEUE_MS - 50);
+const tooSlow = () => new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+
+type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer: { scope: string; key: string; response: unknown }; decidedAt: number };
+
+/**
+ * The Redis gate's approved redemptions, written in batches: checkouts decided
+ * while an earlier batch is being written share the next statement. If a
+ * batch fails, each of its checkouts is written alone, so a conflict fails
+ * only the checkout it belongs to.
+ */
+const writeApprovedRedemptions = createBatcher(async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
+  const late = (e: ApprovedRedemptions) => Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS;
+  const inTime = entries.filter((e) => !late(e));
+  if (inTime.length > 1) {
+    const written = await insertRedemptionsAnswered(gateWriteDb(), inTime).then(() => true, () => false);
+    if (written) return entries.map((e) => (inTime.includes(e) ? true : tooSlow()));
+  }
+  return Promise.all(entries.map((e) => (inTime.includes(e) ? writeAlone(e) : tooSlow())));
+});
+
+async function writeAlone(e: ApprovedRedemptions): Promise<true | Error> {
+  if (Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS) return tooSlow();
+  try {
+    await insertRedemptionsAnswered(gateWriteDb(), [e]);
+    return true;
+  } catch (error) {
+    // Our own new ids already there: the batch did commit, only its answer was lost.
+    if (isUniqueViolation(error, "redemptions_pkey")) return true;
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
 
 class RedisGateUnavailable extends Error {}
 
@@ -198,11 +237,20 @@ function answerOf(complete: IdempotentAnswer, response: unknown) {
   return { ...complete.key, response: complete.stored(response) };
 }
 
-/** Redemptions and the idempotent answer, as one statement (ids made here, so the answer can name them). */
-async function writeRedemptions(db: Executor, plan: { items: PlanItem[]; quote: Quote }, ctx: RowContext, complete: IdempotentAnswer): Promise<RedeemResult> {
+/**
+ * Redemptions and the idempotent answer, as one statement (ids made here, so the answer can name them):
+ * in the caller's transaction, or, decided by the Redis gate at `decidedAt`, in the next batch.
+ */
+async function writeRedemptions(
+  target: Executor | { decidedAt: number },
+  plan: { items: PlanItem[]; quote: Quote },
+  ctx: RowContext,
+  complete: IdempotentAnswer,
+): Promise<RedeemResult> {
   const rows = redemptionRows(plan, ctx);
   const response = redeemResponse(ctx.orderId, rows, plan);
-  await insertRedemptionsAnswered(db, rows, answerOf(complete, response));
+  const answer = answerOf(complete, response);
+  await ("decidedAt" in target ? writeApprovedRedemptions({ rows, answer, decidedAt: target.decidedAt }) : insertRedemptionsAnswered(target, [{ rows, answer }]));
   return response;
 }
 
@@ -262,14 +310,15 @@ export async function reserveCheckout(
   const resolved = await resolveCodes(input.codes);
   const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
   // What either gate writes once it has decided: the lock or the redemptions, with the idempotent answer, in one statement.
-  const recordPlan = async (db: Executor, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
+  const recordPlan = async (target: Executor | { decidedAt: number }, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
     if (mode === "lock") {
       const response = lockResponse(lockId, expiresAt, plan.quote);
       const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
+      const db = "decidedAt" in target ? gateWriteDb() : target;
       await insertLockAnswered(db, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items }, answerOf(complete, response));
       return response;
     }
-    return writeRedemptions(db, plan, { ...rowContext, lockId: null }, complete);
+    return writeRedemptions(target, plan, { ...rowContext, lockId: null }, complete);
   };
 
   if ((await waitForGate()) === "redis") {
@@ -278,8 +327,7 @@ export async function reserveCheckout(
       const decidedAt = Date.now();
       try {
         // One statement on the deadline-bound pool: it lands within the deadline the rebuild and failover wait out, or not at all.
-        if (Date.now() - decidedAt > GATE_WRITE_DEADLINE_MS - 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
-        const response = await recordPlan(getGateWriteDb(GATE_WRITE_DEADLINE_MS), plan, new Date(decidedAt + ttlMs));
+        const response = await recordPlan({ decidedAt }, plan, new Date(decidedAt + ttlMs));
         complete.done();
         return response;
       } catch (error) {

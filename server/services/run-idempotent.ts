@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
+import { createBatcher } from "@/server/batching";
 import { getDb } from "@/server/db/client";
 import {
-  claimIdempotencyKey,
+  claimIdempotencyKeys,
   completeIdempotencyKey,
   readIdempotencyKey,
   releaseIdempotencyKey,
@@ -45,6 +46,9 @@ function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
+// Concurrent requests' claims go to Postgres together: one INSERT per batch instead of one per request.
+const claimIdempotencyKey = createBatcher((inputs: ReadonlyArray<Parameters<typeof claimIdempotencyKeys>[1][number]>) => claimIdempotencyKeys(getDb(), inputs));
+
 /**
  * Runs `execute` at most once per (scope, key). Retries with the same key get
  * the first answer (success or domain refusal); the same key with another
@@ -62,7 +66,7 @@ export async function runIdempotent<T>(
 
   for (;;) {
     const owned =
-      (await claimIdempotencyKey(db, { ...keyRef, operation: ref.operation, requestHash, ttlHours: IDEMPOTENCY_TTL_HOURS })) ||
+      (await claimIdempotencyKey({ ...keyRef, operation: ref.operation, requestHash, ttlHours: IDEMPOTENCY_TTL_HOURS })) ||
       (await takeOverStaleKey(db, { ...keyRef, staleSeconds: STALE_AFTER_SECONDS }));
     if (owned) return executeOwned(keyRef, execute);
 

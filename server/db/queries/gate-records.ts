@@ -129,22 +129,31 @@ export async function refreshCouponCounters(db: Executor, sinceSeconds: number |
 type AnswerRef = { scope: string; key: string; response: unknown };
 
 /**
- * Redeem, as one statement: the redemptions and the idempotent answer commit
- * together or not at all (unique indexes still refuse what no gate should allow).
+ * Redeem, as one statement: the redemptions and the idempotent answers commit
+ * together or not at all (unique indexes still refuse what no gate should
+ * allow). One call may carry several checkouts' redemptions (a batch): then
+ * they all commit, or none does.
  */
-export async function insertRedemptionsAnswered(db: Executor, rows: Array<NewRedemption & { id: string }>, answer: AnswerRef): Promise<void> {
+export async function insertRedemptionsAnswered(db: Executor, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
+  const rows = entries.flatMap((e) => e.rows);
+  if (rows.length === 0) return;
   const values = sql.join(
     rows.map(
       (r) => sql`(${r.id}::uuid, ${r.couponId}::uuid, ${r.codeId}::uuid, ${r.customerId}, ${r.orderId}, ${r.lockId ?? null}::uuid, ${r.amount}, ${r.currency}, ${r.channel ?? null}, ${r.perUserUnique}, ${r.codeSingleUse})`,
     ),
     sql`, `,
   );
+  const answers = sql.join(
+    entries.map((e) => sql`(${e.answer.scope}::text, ${e.answer.key}::text, ${JSON.stringify(e.answer.response)}::jsonb)`),
+    sql`, `,
+  );
   await db.execute(sql`
     with r as (
       insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
       values ${values} returning 1)
-    update idempotency_keys set status = 'DONE', response = ${JSON.stringify(answer.response)}::jsonb
-    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from r) = ${rows.length}`);
+    update idempotency_keys k set status = 'DONE', response = a.response
+    from (values ${answers}) a(scope, key, response)
+    where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}`);
 }
 
 /** Lock, as one statement: the lock, its items and the idempotent answer. */

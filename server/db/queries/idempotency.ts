@@ -5,17 +5,22 @@ import { idempotencyKeys } from "../schema";
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 type KeyRef = { scope: string; key: string };
 
-/** Inserts the key as IN_PROGRESS; false when it already exists (someone else owns or owned it). */
-export async function claimIdempotencyKey(
+/**
+ * Many claims in one statement: true for each key this call inserted. A key
+ * asked for twice in one call is claimed by its first occurrence only.
+ */
+export async function claimIdempotencyKeys(
   db: Executor,
-  input: KeyRef & { operation: string; requestHash: string; ttlHours: number },
-): Promise<boolean> {
+  inputs: ReadonlyArray<KeyRef & { operation: string; requestHash: string; ttlHours: number }>,
+): Promise<boolean[]> {
+  if (inputs.length === 0) return [];
   const rows = await db
     .insert(idempotencyKeys)
-    .values({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })
+    .values(inputs.map((input) => ({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })))
     .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  return rows.length === 1;
+    .returning({ scope: idempotencyKeys.scope, key: idempotencyKeys.key });
+  const claimed = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
+  return inputs.map((input) => claimed.delete(JSON.stringify([input.scope, input.key])));
 }
 
 export async function readIdempotencyKey(db: Executor, ref: KeyRef): Promise<IdempotencyRow | undefined> {
