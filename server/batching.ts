@@ -9,6 +9,8 @@ import DataLoader from "dataloader";
  *
  * `run` gets the waiting inputs, in order, and returns one result per input
  * (a value, or an Error for that input alone). A throw fails the whole batch.
+ * A batch larger than maxBatchSize runs as several chunks at once (each its own
+ * `run`; a throw fails that chunk's callers only).
  */
 export function createBatcher<In, Out>(
   run: (inputs: readonly In[]) => Promise<ReadonlyArray<Out | Error>>,
@@ -33,7 +35,9 @@ export function createBatcher<In, Out>(
         if (inputs.length <= maxBatchSize) return await run(inputs);
         const chunks: In[][] = [];
         for (let i = 0; i < inputs.length; i += maxBatchSize) chunks.push(inputs.slice(i, i + maxBatchSize));
-        return (await Promise.all(chunks.map(run))).flat();
+        // Chunks run side by side; a chunk that throws fails its own callers only.
+        const settled = await Promise.all(chunks.map((chunk) => run(chunk).catch((error: unknown) => chunk.map(() => asError(error)))));
+        return settled.flat();
       } finally {
         release();
       }
@@ -45,4 +49,8 @@ export function createBatcher<In, Out>(
     },
   );
   return (input) => loader.load(input);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

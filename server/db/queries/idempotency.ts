@@ -14,13 +14,19 @@ export async function claimIdempotencyKeys(
   inputs: ReadonlyArray<KeyRef & { operation: string; requestHash: string; ttlHours: number }>,
 ): Promise<boolean[]> {
   if (inputs.length === 0) return [];
+  // Rows in key order: two concurrent claims of overlapping keys then wait on each other, never deadlock.
+  const ordered = [...inputs].sort((a, b) => (a.scope === b.scope ? compare(a.key, b.key) : compare(a.scope, b.scope)));
   const rows = await db
     .insert(idempotencyKeys)
-    .values(inputs.map((input) => ({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })))
+    .values(ordered.map((input) => ({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })))
     .onConflictDoNothing()
     .returning({ scope: idempotencyKeys.scope, key: idempotencyKeys.key });
   const claimed = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
   return inputs.map((input) => claimed.delete(JSON.stringify([input.scope, input.key])));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export async function readIdempotencyKey(db: Executor, ref: KeyRef): Promise<IdempotencyRow | undefined> {

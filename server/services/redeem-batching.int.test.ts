@@ -1,0 +1,268 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "@upstash/redis";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { startRedisServer } from "@/tools/local-redis";
+import { startUpstashBridge } from "@/tools/upstash-bridge/server";
+import { getDb } from "@/server/db/client";
+import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
+import { insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
+import { redemptions } from "@/server/db/schema";
+import { createCouponInput } from "@/server/domain/admin-inputs";
+import { resetBreaker } from "@/server/redis/circuit-breaker";
+import { createRedis } from "@/server/redis/client";
+import { readUsage } from "@/server/redis/gate";
+import { createCode } from "./create-code";
+import { createCoupon } from "./create-coupon";
+import { CheckoutRejectedError, DependencyUnavailableError } from "./errors";
+import { redeemCheckout, type RedeemInput } from "./redeem-checkout";
+
+// Group commit on the redeem path, end to end: the Redis gate (own redis-server behind the bridge,
+// through the production client with its CoalescingRequester), batched idempotency claims and
+// batched redemption writes against the real Postgres.
+
+// Not a mock: the real statement runs; the spy only lets the tests see how the writes were batched.
+vi.mock("@/server/db/queries/gate-records", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/server/db/queries/gate-records")>();
+  return { ...actual, insertRedemptionsAnswered: vi.fn(actual.insertRedemptionsAnswered) };
+});
+const writes = vi.mocked(insertRedemptionsAnswered);
+
+const globals = globalThis as unknown as { couponRedis?: Redis | null; couponLimiters?: unknown };
+const TOKEN = "redeem-batching-test-token";
+
+let redisServer: Awaited<ReturnType<typeof startRedisServer>>;
+let bridge: Awaited<ReturnType<typeof startUpstashBridge>>;
+let redis: Redis;
+let adminId: string;
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: TOKEN });
+  redis = createRedis(bridge.url, TOKEN);
+  adminId = (await findUserByEmail(getDb(), "admin@demo.test"))!.id;
+});
+
+afterAll(async () => {
+  await bridge.close();
+  await redisServer.stop();
+});
+
+beforeEach(() => {
+  globals.couponRedis = redis;
+  globals.couponLimiters = undefined;
+  resetBreaker();
+  writes.mockClear();
+});
+
+const cart = {
+  currency: "USD",
+  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 1 }],
+  shipping: 0,
+  channel: "web" as const,
+};
+
+let seq = 0;
+async function makeCoupon(rules: Record<string, unknown>) {
+  const coupon = await createCoupon(createCouponInput.parse({ name: "batching test", kind: "FIXED", value: 100, currency: "USD", ...rules }), { userId: adminId });
+  const created = await createCode({ couponId: coupon.id, kind: "SHARED", code: `BATCH${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase() });
+  return { couponId: coupon.id, code: created.code, codeId: created.id };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const caller = (id: string) => ({ customer: { id }, ip: `10.88.${seq % 250}.${id.length % 250}` });
+
+type Outcome = { ok: true; result: Awaited<ReturnType<typeof redeemCheckout>> } | { ok: false; reason: string | undefined; message: string };
+
+async function redeem(input: RedeemInput, customerId: string): Promise<Outcome> {
+  try {
+    return { ok: true, result: await redeemCheckout(input, caller(customerId)) };
+  } catch (error) {
+    if (error instanceof CheckoutRejectedError) return { ok: false, reason: error.rejected[0]?.reason, message: error.message };
+    throw error;
+  }
+}
+
+const checkout = (code: string): RedeemInput => ({ codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: randomUUID() });
+
+async function countRedemptions(couponId: string): Promise<number> {
+  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
+  return row!.n;
+}
+
+async function redisUses(couponId: string): Promise<number | undefined> {
+  const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
+  return usage?.loaded ? usage.uses : undefined;
+}
+
+/** The customers whose redemptions each insertRedemptionsAnswered call carried, and how it ended. */
+function writeCalls() {
+  return writes.mock.calls.map(([, entries], i) => ({
+    customers: entries.map((e) => e.rows[0]?.customerId),
+    ok: writes.mock.settledResults[i]?.type === "fulfilled",
+  }));
+}
+
+describe("group commit on the Redis-gate redeem path", () => {
+  it("200 concurrent redeems by distinct customers on maxRedemptions 50: 50 succeed, 150 EXHAUSTED, 50 rows, and every replay is identical", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 50 });
+    const customers = Array.from({ length: 200 }, (_, i) => `flash-${couponId}-${i}`);
+    const inputs = customers.map(() => checkout(code));
+    const results = await Promise.all(customers.map((customer, i) => redeem(inputs[i]!, customer)));
+
+    const won = results.flatMap((r, i) => (r.ok ? [i] : []));
+    expect(won).toHaveLength(50);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array.from({ length: 150 }, () => "EXHAUSTED"));
+    expect(await countRedemptions(couponId)).toBe(50);
+    expect(await redisUses(couponId)).toBe(50);
+
+    // Each success is its own: its order id, its rows, the rows really in Postgres.
+    const rows = await getDb().execute<{ id: string; customer_id: string; order_id: string }>(sql`select id, customer_id, order_id from redemptions where coupon_id = ${couponId}`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const i of won) {
+      const result = (results[i] as Extract<Outcome, { ok: true }>).result;
+      expect(result.orderId).toBe(inputs[i]!.orderId);
+      expect(result.redemptions).toHaveLength(1);
+      expect(byId.get(result.redemptions[0]!.id)).toEqual({ id: result.redemptions[0]!.id, customer_id: customers[i], order_id: inputs[i]!.orderId });
+    }
+
+    // The writes really were batched: some statement carried several checkouts.
+    const calls = writeCalls();
+    expect(Math.max(...calls.map((c) => c.customers.length))).toBeGreaterThan(1);
+    expect(calls.filter((c) => c.ok).flatMap((c) => c.customers).sort()).toEqual(won.map((i) => customers[i]).sort());
+
+    // Same key, same payload: the stored answer, identical, and nothing new written.
+    const replays = await Promise.all(customers.map((customer, i) => redeem(inputs[i]!, customer)));
+    replays.forEach((replay, i) => expect(replay).toEqual(results[i]));
+    expect(await countRedemptions(couponId)).toBe(50);
+    expect(await redisUses(couponId)).toBe(50);
+
+    const keys = await getDb().execute<{ status: string; n: number }>(
+      sql`select status, count(*)::int as n from idempotency_keys where scope like ${`flash-${couponId}-%`} group by status`,
+    );
+    expect(keys).toEqual([{ status: "DONE", n: 200 }]);
+  }, 120_000);
+
+  it("a checkout refused by a unique index fails alone: the other checkouts of its batch are written, and its uses go back to the gate", async () => {
+    const target = await makeCoupon({ maxRedemptionsPerUser: 1 });
+    // Load the gate state from Postgres first (one ordinary redemption)...
+    expect((await redeem(checkout(target.code), `warm-${target.couponId}`)).ok).toBe(true);
+    // ...then give some customers a redemption behind the gate's back: the gate admits them, the partial unique index refuses.
+    const customers = Array.from({ length: 60 }, (_, i) => `batch-${target.couponId}-${i}`);
+    const victims = new Set([customers[9]!, customers[23]!, customers[31]!, customers[44]!, customers[58]!]);
+    await getDb()
+      .insert(redemptions)
+      .values(
+        [...victims].map((customerId) => ({
+          couponId: target.couponId,
+          codeId: target.codeId,
+          customerId,
+          orderId: `earlier-${randomUUID()}`,
+          amount: 100,
+          currency: "USD",
+          perUserUnique: true,
+          codeSingleUse: false,
+        })),
+      );
+    expect(await redisUses(target.couponId)).toBe(1);
+    writes.mockClear();
+
+    const inputs = customers.map(() => checkout(target.code));
+    const results = await Promise.all(customers.map((customer, i) => redeem(inputs[i]!, customer)));
+
+    results.forEach((result, i) => {
+      if (victims.has(customers[i]!)) expect(result).toMatchObject({ ok: false, reason: "USER_LIMIT_REACHED" });
+      else expect(result.ok, `${customers[i]}: ${JSON.stringify(result)}`).toBe(true);
+    });
+    // 1 warm-up + 5 written behind the gate's back + 55 now; the gate counts what it approved and kept.
+    expect(await countRedemptions(target.couponId)).toBe(1 + 5 + 55);
+    expect(await redisUses(target.couponId)).toBe(1 + 55);
+    const [perCustomer] = await getDb().execute<{ max: number }>(sql`select max(n)::int as max from (select count(*) as n from redemptions where coupon_id = ${target.couponId} group by customer_id) c`);
+    expect(perCustomer!.max).toBe(1);
+
+    // A victim shared a statement with others; that statement failed, then each checkout was written alone.
+    const calls = writeCalls();
+    const failedBatches = calls.filter((c) => !c.ok && c.customers.length > 1);
+    expect(failedBatches.length).toBeGreaterThan(0);
+    for (const batch of failedBatches) {
+      expect(batch.customers.some((c) => victims.has(c!))).toBe(true);
+      for (const customer of batch.customers) {
+        const alone = calls.filter((c) => c.customers.length === 1 && c.customers[0] === customer);
+        expect(alone.map((c) => c.ok)).toEqual([!victims.has(customer!)]);
+      }
+    }
+
+    // Replays answer the same, success or refusal.
+    const replays = await Promise.all(customers.map((customer, i) => redeem(inputs[i]!, customer)));
+    replays.forEach((replay, i) => expect(replay).toEqual(results[i]));
+    expect(await countRedemptions(target.couponId)).toBe(61);
+  }, 60_000);
+
+  it("while both write slots are stuck, later approved checkouts give up after the queue limit: nothing written, uses given back, keys free for a retry", async () => {
+    const target = await makeCoupon({});
+    const customers = Array.from({ length: 30 }, (_, i) => `slots-${target.couponId}-${i}`);
+    const inputs = customers.map(() => checkout(target.code));
+    const indexes = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    const [wave1, wave2, wave3] = [indexes(0, 10), indexes(10, 20), indexes(20, 30)];
+
+    // An uncommitted row with the same (code, order) as one checkout of each of the first two waves:
+    // their batch statements wait on it (Postgres makes the insert wait for that transaction), holding both slots.
+    let rollBack!: () => void;
+    const rolledBack = new Promise<void>((resolve) => (rollBack = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const blocker = getDb()
+      .transaction(async (tx) => {
+        await tx.insert(redemptions).values(
+          [wave1[0]!, wave2[0]!].map((i) => ({ couponId: target.couponId, codeId: target.codeId, customerId: `blocker-${i}`, orderId: inputs[i]!.orderId, amount: 100, currency: "USD", perUserUnique: false, codeSingleUse: false })),
+        );
+        holding();
+        await rolledBack;
+        throw new Error("roll back");
+      })
+      .catch(() => undefined);
+    await held;
+
+    const customerIn = (call: { customers: Array<string | undefined> }, i: number) => call.customers.includes(customers[i]);
+    const run = (wave: number[]) => Promise.all(wave.map((i) => redeemCheckout(inputs[i]!, caller(customers[i]!)).then((result) => ({ ok: true as const, result }), (error: unknown) => ({ ok: false as const, error }))));
+    const first = run(wave1);
+    await expect.poll(() => writeCalls().some((c) => customerIn(c, wave1[0]!)), { timeout: 10_000, interval: 5 }).toBe(true);
+    const second = run(wave2);
+    await expect.poll(() => writeCalls().some((c) => customerIn(c, wave2[0]!)), { timeout: 10_000, interval: 5 }).toBe(true);
+    const third = run(wave3);
+    // The third wave is decided and queued behind the two stuck statements for longer than it may wait.
+    await pause(700);
+    rollBack();
+    await blocker;
+    const [r1, r2, r3] = await Promise.all([first, second, third]);
+
+    expect([...r1, ...r2].every((r) => r.ok)).toBe(true);
+    for (const r of r3) {
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toBeInstanceOf(DependencyUnavailableError);
+    }
+    expect(await countRedemptions(target.couponId)).toBe(20);
+    expect(await redisUses(target.couponId)).toBe(20);
+    // The third wave's keys were released: the same requests go through now.
+    const retried = await run(wave3);
+    expect(retried.every((r) => r.ok)).toBe(true);
+    expect(await countRedemptions(target.couponId)).toBe(30);
+    expect(await redisUses(target.couponId)).toBe(30);
+  }, 60_000);
+
+  it("double submits (the same key twice, concurrently, 100 customers) on maxRedemptions 30: one execution per key, both submits get the same answer", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 30 });
+    const customers = Array.from({ length: 100 }, (_, i) => `double-${couponId}-${i}`);
+    const inputs = customers.map(() => checkout(code));
+    // Each customer's second submit arrives a little after the first, in the same batch or the next one.
+    const firsts = customers.map((customer, i) => redeem(inputs[i]!, customer));
+    await new Promise((resolve) => setImmediate(resolve));
+    const seconds = customers.map((customer, i) => redeem(inputs[i]!, customer));
+    const [a, b] = await Promise.all([Promise.all(firsts), Promise.all(seconds)]);
+    a.forEach((first, i) => expect(b[i]).toEqual(first));
+    expect(a.filter((r) => r.ok)).toHaveLength(30);
+    expect(await countRedemptions(couponId)).toBe(30);
+    expect(await redisUses(couponId)).toBe(30);
+  }, 60_000);
+});
