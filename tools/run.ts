@@ -33,6 +33,8 @@ const port = Number(values.port ?? process.env.PORT ?? 3000);
 const dataDir = path.resolve(values["data-dir"]);
 const log = values.verbose ? (line: string) => console.log(line) : () => {};
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+/** The production server's command line after `node` (see tools/serve.ts). */
+const SERVE_ARGS = ["--conditions=react-server", "--import", "tsx", path.join(process.cwd(), "tools", "serve.ts")];
 
 async function main(): Promise<void> {
   const services = await startLocalServices({ dataDir, fresh: values.fresh, log });
@@ -83,7 +85,9 @@ async function main(): Promise<void> {
     }
   }
 
-  const child = spawn(process.execPath, [nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
+  // dev: `next dev`. start: the production server (tools/serve.ts): the build behind node:http, tRPC on node:http.
+  const args = mode === "dev" ? [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"] : [...SERVE_ARGS, "--port", String(port), "--host", "127.0.0.1"];
+  const child = spawn(process.execPath, args, {
     env: childEnv,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -10,7 +10,7 @@ import type { Role } from "./roles";
  * coupon gate itself. Page navigations (which use auth()) keep the session rolling.
  * Same claims as the session callback in ./index.ts; an expired or forged token is no session.
  */
-export async function readApiSession(req: Request): Promise<Session | null> {
+export async function readApiSession(req: { url: string; headers: Headers }): Promise<Session | null> {
   const secureCookie = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
   // The same cookie decrypts to the same claims: decrypting it (HKDF + AES + HMAC) once a minute is enough.
   const cacheKey = `${secureCookie}\n${req.headers.get("cookie") ?? ""}\n${req.headers.get("authorization") ?? ""}`;

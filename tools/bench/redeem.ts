@@ -1,17 +1,18 @@
 /**
  * `npm run bench:redeem`: many signed-in shoppers redeeming ONE hot coupon at once through
- * checkout.redeem on the production build (`next start`, tRPC, Auth.js session cookies), as a real
- * checkout does: once with the Redis gate, once with the Postgres-only gate (a second `next start` of
- * the same build without UPSTASH_REDIS_REST_*), one after the other on the same fresh embedded
- * Postgres + redis-server. Each gate also runs the same redeemCheckout service behind a bare node:http
- * handler (bare-redeem-server.ts, same environment, the customer id in a header instead of a session),
- * so the framework's cost shows as a ratio and the gates are compared without it: four targets, one
- * server process at a time. Per target: redemptions/s, requests/s, p50/p95/p99 and errors by kind, the
- * server process's CPU per request; then an oversell check: a small-limit coupon hammered until every
- * client is refused EXHAUSTED, and for both coupons the client's count of acknowledged redemptions
- * against Postgres (and the Redis gate's own count). A benchmark, not a test: timing never fails it. It
- * exits 1 when something is broken (an oversell, a count that does not match, a wrong answer) or it
- * could not run.
+ * checkout.redeem on the production build, as a real checkout does (tRPC over HTTP, Auth.js session
+ * cookies): once with the Redis gate, once with the Postgres-only gate (the same build without
+ * UPSTASH_REDIS_REST_*), one after the other on the same fresh embedded Postgres + redis-server. Each gate
+ * runs behind three servers, one process at a time: the production server (`npm start`, tools/serve.ts:
+ * the build behind node:http, tRPC's node adapter for /api/trpc), `next start` (the same router in
+ * Next's route handler), and the same redeemCheckout service behind a bare node:http handler
+ * (bare-redeem-server.ts, the customer id in a header instead of a session), so the framework's cost
+ * shows as a ratio and the gates are compared without it. Per target: redemptions/s, requests/s,
+ * p50/p95/p99 and errors by kind, the server process's CPU per request; then an oversell check: a
+ * small-limit coupon hammered until every client is refused EXHAUSTED, and for both coupons the client's
+ * count of acknowledged redemptions against Postgres (and the Redis gate's own count). A benchmark, not
+ * a test: timing never fails it. It exits 1 when something is broken (an oversell, a count that does not
+ * match, a wrong answer) or it could not run.
  *
  *   tsx tools/bench/redeem.ts [--connections 64] [--duration 10] [--warmup 3] [--limit 1000000]
  *                             [--oversell-limit 500] [--build] [--verbose]
@@ -91,8 +92,13 @@ const MODES: GateMode[] = [
   { kind: "postgres", label: "Postgres gate", tag: "PGSQL", expectedRedisHealth: "off" },
 ];
 
-/** The server in front of the service: `next start` (tRPC, sessions) or the bare node:http handler. */
+/**
+ * The server in front of the service: the production server (`npm start`: the build behind node:http,
+ * tRPC's node adapter for /api/trpc), `next start` (the same router in Next's route handler), or the
+ * bare node:http handler (no tRPC, no session).
+ */
 type ServerKind = {
+  launch: "serve" | "next" | "bare";
   api: RedeemApi;
   label: string;
   /** For the CPU line: the process whose CPU time is read. */
@@ -102,9 +108,11 @@ type ServerKind = {
 };
 
 const SERVERS: ServerKind[] = [
-  { api: "trpc", label: "next start", processName: "next-server", codeSuffix: "" },
-  { api: "bare", label: "bare node:http", processName: "bare node:http server", codeSuffix: "BARE" },
+  { launch: "serve", api: "trpc", label: "npm start", processName: "production server", codeSuffix: "SERVE" },
+  { launch: "next", api: "trpc", label: "next start", processName: "next-server", codeSuffix: "" },
+  { launch: "bare", api: "bare", label: "bare node:http", processName: "bare node:http server", codeSuffix: "BARE" },
 ];
+const SERVE_SCRIPT = path.join(ROOT, "tools", "serve.ts");
 
 const BARE_SERVER_SCRIPT = path.join(ROOT, "tools", "bench", "bare-redeem-server.ts");
 
@@ -240,7 +248,7 @@ async function main(): Promise<number> {
   const reports: TargetReport[] = [];
   for (const mode of MODES) {
     for (const server of SERVERS) {
-      const idPrefix = `${runId}-${mode.tag.toLowerCase()}-${server.api}`;
+      const idPrefix = `${runId}-${mode.tag.toLowerCase()}-${server.launch}`;
       reports.push(await runTarget(mode, server, { settings, services, modules, adminId, shoppers, idPrefix }));
       throwIfStopping();
     }
@@ -252,11 +260,12 @@ type TargetContext = { settings: Settings; services: LocalServices; modules: Ser
 
 /** The server of one target, on a loopback port, tracked (so Ctrl-C stops it too). */
 function startServer(server: ServerKind, name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  if (server.api === "trpc") return startNext(name, port, env, echo);
+  if (server.launch === "next") return startNext(name, port, env, echo);
   // node --import tsx rather than the tsx CLI: one process to signal and to read the CPU time of.
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of this server too, as startNext writes one of next start's.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const args = [...profile, "--conditions=react-server", "--import", "tsx", BARE_SERVER_SCRIPT, "--port", String(port), "--host", HOST];
+  const script = server.launch === "serve" ? SERVE_SCRIPT : BARE_SERVER_SCRIPT;
+  const args = [...profile, "--conditions=react-server", "--import", "tsx", script, "--port", String(port), "--host", HOST];
   return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
 }
 
@@ -481,12 +490,13 @@ function printReport(reports: TargetReport[], settings: Settings): number {
   }
 
   // a/b of the measured runs: redemptions/s above 1 and p99 below 1 = a is faster.
-  const measuredOf = (kind: GateMode["kind"], api: RedeemApi) => reports.find((r) => r.mode.kind === kind && r.server.api === api)?.measured;
+  const measuredOf = (kind: GateMode["kind"], launch: ServerKind["launch"]) => reports.find((r) => r.mode.kind === kind && r.server.launch === launch)?.measured;
   const pairs: Array<[string, PhaseResult | undefined, PhaseResult | undefined]> = [
-    ["Redis/Postgres, next start", measuredOf("redis", "trpc"), measuredOf("postgres", "trpc")],
+    ["Redis/Postgres, npm start", measuredOf("redis", "serve"), measuredOf("postgres", "serve")],
+    ["Redis/Postgres, next start", measuredOf("redis", "next"), measuredOf("postgres", "next")],
     ["Redis/Postgres, bare node:http", measuredOf("redis", "bare"), measuredOf("postgres", "bare")],
-    ["bare/next, Redis gate", measuredOf("redis", "bare"), measuredOf("redis", "trpc")],
-    ["bare/next, Postgres gate", measuredOf("postgres", "bare"), measuredOf("postgres", "trpc")],
+    ["npm start/next start, Redis gate", measuredOf("redis", "serve"), measuredOf("redis", "next")],
+    ["bare/npm start, Redis gate", measuredOf("redis", "bare"), measuredOf("redis", "serve")],
   ];
   const ratioRows = pairs.flatMap(([name, a, b]) =>
     a && b ? [[name, `${(perSecond(a) / perSecond(b)).toFixed(2)}x`, `${(a.p99Ms / b.p99Ms).toFixed(2)}x`]] : [],
@@ -497,7 +507,7 @@ function printReport(reports: TargetReport[], settings: Settings): number {
   }
 
   if (problems.length === 0) {
-    console.log("\noversell check: OK in all four targets (no oversell; client, Postgres and the Redis gate agree)");
+    console.log(`\noversell check: OK in all ${reports.length} targets (no oversell; client, Postgres and the Redis gate agree)`);
     return 0;
   }
   const bar = "!".repeat(100);

@@ -1,0 +1,80 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { encode } from "next-auth/jwt";
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/server/db/client";
+import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
+import { env } from "@/server/env";
+import { createNodeTrpcHandler } from "./node-handler";
+import { callTrpcHttp, sessionFor } from "./test-http";
+
+// The production server's API (tools/serve.ts): the same router through tRPC's node adapter must give
+// the same answers as the route handler, with the session read from the same Auth.js cookie.
+const CART = { currency: "USD", items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 2 }], shipping: 500 };
+
+let server: http.Server;
+let origin: string;
+
+beforeAll(async () => {
+  const handle = createNodeTrpcHandler();
+  server = http.createServer((req, res) => handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function call(path: string, input: unknown, headers: Record<string, string> = {}, rawBody?: string) {
+  const response = await fetch(`${origin}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": "10.7.7.7", ...headers },
+    body: rawBody ?? JSON.stringify(superjson.serialize(input)),
+  });
+  return { status: response.status, body: (await response.json()) as { result?: { data: { json: unknown } }; error?: { json: { data: { code: string } } } } };
+}
+
+async function shopperCookie() {
+  const alice = await findUserByEmail(getDb(), "alice@shop.test");
+  if (!alice) throw new Error("the seed has no alice@shop.test");
+  const jwt = await encode({ token: { sub: alice.id, email: alice.email, role: "shopper" }, secret: env().AUTH_SECRET, salt: "authjs.session-token" });
+  return { alice, cookie: `authjs.session-token=${jwt}` };
+}
+
+describe("tRPC on node:http (the production server's API)", () => {
+  it("answers checkout.validate exactly as the route handler does", async () => {
+    const input = { codes: ["SUMMER20", "NOPE-0000"], cart: CART };
+    const viaNode = await call("checkout.validate", input);
+    const viaFetch = await callTrpcHttp("checkout.validate", { input, ip: "10.7.7.8" });
+    expect(viaNode.status).toBe(200);
+    expect(viaNode.body).toEqual(viaFetch.body);
+  });
+
+  it("reads the shopper from the Auth.js session cookie: lock and unlock as alice", async () => {
+    const { alice, cookie } = await shopperCookie();
+    const locked = await call("checkout.lock", { codes: ["SUMMER20"], cart: CART, idempotencyKey: `node-handler-${Date.now()}` }, { cookie });
+    expect(locked.status).toBe(200);
+    const lock = locked.body.result?.data.json as { lockId: string; quote: { discountTotal: number } };
+    expect(lock.quote.discountTotal).toBeGreaterThan(0);
+    const unlocked = await call("checkout.unlock", { lockId: lock.lockId }, { cookie });
+    expect(unlocked.status).toBe(200);
+    // The same call with the session given directly (route handler path) now finds nothing to release.
+    const again = await callTrpcHttp("checkout.unlock", { input: { lockId: lock.lockId }, session: sessionFor({ id: alice.id, email: alice.email, role: "shopper" }) });
+    expect(again.status).toBe(200);
+  });
+
+  it("refuses without a session, with a forged cookie, and bad input with 4xx, never 500", async () => {
+    const redeem = { codes: ["SUMMER20"], cart: CART, orderId: "o-1", idempotencyKey: "node-handler-anon" };
+    expect((await call("checkout.redeem", redeem)).status).toBe(401);
+    expect((await call("checkout.redeem", redeem, { cookie: "authjs.session-token=not-a-jwt" })).status).toBe(401);
+    const { cookie } = await shopperCookie();
+    const badJson = await call("checkout.redeem", null, { cookie }, "{not json");
+    expect(badJson.status).toBe(400);
+    const badInput = await call("checkout.redeem", { codes: [], cart: CART }, { cookie });
+    expect(badInput.status).toBe(400);
+    expect(badInput.body.error?.json.data.code).toBe("BAD_REQUEST");
+    expect((await call("checkout.nope", {})).status).toBe(404);
+  });
+});
