@@ -22,6 +22,11 @@ export function getRedis(): Redis | null {
 }
 
 export function createRedis(url: string, token: string): Redis {
+  return new Redis(new CoalescingRequester(createRedisHttpRequester(url, token)));
+}
+
+/** The @upstash/redis client's own HTTP requester (base64 encoding, retries, timeouts), for the batching one to use. */
+export function createRedisHttpRequester(url: string, token: string): Requester {
   const http = new Redis({
     url,
     token,
@@ -30,7 +35,5 @@ export function createRedis(url: string, token: string): Redis {
     // A Redis that hangs must fail fast too: the breaker then hands the gate to Postgres.
     signal: () => AbortSignal.timeout(REDIS_REQUEST_TIMEOUT_MS),
   });
-  // The client's own HTTP requester (base64 encoding, retries, timeouts), under the batching one.
-  const requester = (http as unknown as { client: Requester }).client;
-  return new Redis(new CoalescingRequester(requester));
+  return (http as unknown as { client: Requester }).client;
 }

@@ -5,7 +5,7 @@ import { Redis, type Requester, type UpstashRequest, type UpstashResponse } from
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { findFreePort } from "@/tools/free-port";
 import { startUpstashBridge, type UpstashBridge } from "@/tools/upstash-bridge/server";
-import { REDIS_REQUEST_TIMEOUT_MS } from "./client";
+import { createRedisHttpRequester, REDIS_REQUEST_TIMEOUT_MS } from "./client";
 import { CoalescingRequester } from "./coalescing-requester";
 
 // CoalescingRequester against the real redis-server behind the Upstash bridge (globalSetup), under
@@ -16,14 +16,7 @@ type Counted = { requester: Requester; requests: () => number; paths: () => stri
 
 /** The client's own HTTP requester, built as createRedis builds it, with every request counted. */
 function countingHttpRequester(url: string, token: string): Counted {
-  const http = new Redis({
-    url,
-    token,
-    enableTelemetry: false,
-    retry: { retries: 1, backoff: () => 25 },
-    signal: () => AbortSignal.timeout(REDIS_REQUEST_TIMEOUT_MS),
-  });
-  const inner = (http as unknown as { client: Requester }).client;
+  const inner = createRedisHttpRequester(url, token);
   let paths: string[][] = [];
   const requester: Requester = {
     get readYourWrites() {

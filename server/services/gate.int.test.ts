@@ -6,12 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRedisServer } from "@/tools/local-redis";
 import { startUpstashBridge } from "@/tools/upstash-bridge/server";
 import { getDb } from "@/server/db/client";
-import { createCouponInput } from "@/server/domain/admin-inputs";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { DRAIN_MS, resetBreaker } from "@/server/redis/circuit-breaker";
 import { readUsage, reserveUses } from "@/server/redis/gate";
-import { createCode } from "./create-code";
-import { createCoupon } from "./create-coupon";
 import { CheckoutRejectedError, IdempotencyMismatchError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { reconcileGate } from "./reconcile-gate";
@@ -19,6 +16,7 @@ import { setCouponStatus } from "./set-coupon-status";
 import { redeemCheckout } from "./redeem-checkout";
 import { unlockCheckout } from "./unlock-checkout";
 import { voidRedemption } from "./void-redemption";
+import { makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
 type Mode = "redis" | "postgres";
 const globals = globalThis as unknown as { couponRedis?: Redis | null; couponLimiters?: unknown };
@@ -52,21 +50,9 @@ function useMode(mode: Mode) {
   resetBreaker();
 }
 
-const cart = {
-  currency: "USD",
-  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 1 }],
-  shipping: 0,
-  channel: "web" as const,
-};
-
-let seq = 0;
-async function makeCoupon(rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) {
-  const coupon = await createCoupon(createCouponInput.parse({ name: "gate test", kind: "FIXED", value: 100, currency: "USD", ...rules }), { userId: adminId });
-  const created = await createCode({ couponId: coupon.id, kind: code.kind ?? "SHARED", code: `GATE${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase(), maxRedemptions: code.maxRedemptions });
-  return { couponId: coupon.id, code: created.code, codeId: created.id };
-}
-
-const caller = (id: string) => ({ customer: { id }, ip: `10.77.${seq % 250}.${id.length % 250}` });
+const cart = TEST_CART;
+const makeCoupon = (rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) => makeTestCoupon(adminId, "GATE", rules, code);
+const caller = (id: string) => testCaller(id, 77);
 
 async function redeem(code: string, customerId: string, key = randomUUID()) {
   try {

@@ -8,14 +8,12 @@ import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
 import { redemptions } from "@/server/db/schema";
-import { createCouponInput } from "@/server/domain/admin-inputs";
 import { resetBreaker } from "@/server/redis/circuit-breaker";
 import { createRedis } from "@/server/redis/client";
 import { readUsage } from "@/server/redis/gate";
-import { createCode } from "./create-code";
-import { createCoupon } from "./create-coupon";
 import { CheckoutRejectedError, DependencyUnavailableError } from "./errors";
 import { redeemCheckout, type RedeemInput } from "./redeem-checkout";
+import { makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
 // Group commit on the redeem path, end to end: the Redis gate (own redis-server behind the bridge,
 // through the production client with its CoalescingRequester), batched idempotency claims and
@@ -55,23 +53,10 @@ beforeEach(() => {
   writes.mockClear();
 });
 
-const cart = {
-  currency: "USD",
-  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 1 }],
-  shipping: 0,
-  channel: "web" as const,
-};
-
-let seq = 0;
-async function makeCoupon(rules: Record<string, unknown>) {
-  const coupon = await createCoupon(createCouponInput.parse({ name: "batching test", kind: "FIXED", value: 100, currency: "USD", ...rules }), { userId: adminId });
-  const created = await createCode({ couponId: coupon.id, kind: "SHARED", code: `BATCH${Date.now().toString(36)}${(seq++).toString(36)}`.toUpperCase() });
-  return { couponId: coupon.id, code: created.code, codeId: created.id };
-}
-
+const cart = TEST_CART;
+const makeCoupon = (rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) => makeTestCoupon(adminId, "BATCH", rules, code);
+const caller = (id: string) => testCaller(id, 88);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const caller = (id: string) => ({ customer: { id }, ip: `10.88.${seq % 250}.${id.length % 250}` });
 
 type Outcome = { ok: true; result: Awaited<ReturnType<typeof redeemCheckout>> } | { ok: false; reason: string | undefined; message: string };
 
