@@ -51,6 +51,6 @@ export function createBatcher<In, Out>(
   return (input) => loader.load(input);
 }
 
-function asError(error: unknown): Error {
+export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }

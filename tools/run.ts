@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
 import { startLocalServices } from "./local-services";
+import { waitForHttp } from "./wait-for-http";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -99,25 +100,13 @@ async function main(): Promise<void> {
     if (!stopping) void shutdown(code ?? 1);
   });
 
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000);
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000, {
+    gone: () => (child.exitCode !== null || child.signalCode !== null ? "the app server exited" : undefined),
+  });
   const accounts = DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ");
   console.log(
     `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  demo accounts: ${accounts}`,
   );
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
 main().catch((error) => {

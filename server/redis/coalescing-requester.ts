@@ -1,5 +1,5 @@
 import { errors, type Requester, type UpstashRequest, type UpstashResponse } from "@upstash/redis";
-import { createBatcher } from "@/server/batching";
+import { asError, createBatcher } from "@/server/batching";
 
 type Entry = { commands: unknown[][]; single: boolean };
 type Result = UpstashResponse<unknown>;
@@ -26,7 +26,7 @@ export class CoalescingRequester implements Requester {
       } catch (error) {
         // The server refused the request (say, one malformed command): only that caller's request may fail.
         if (!(error instanceof errors.UpstashError) || entries.length === 1) throw error;
-        return Promise.all(entries.map((e) => this.sendAlone(e).catch((alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone))))));
+        return Promise.all(entries.map((e) => this.sendAlone(e).catch(asError)));
       }
       if (!Array.isArray(results) || results.length !== body.length) {
         throw new Error(`the Redis REST pipeline answered ${Array.isArray(results) ? results.length : "no"} results for ${body.length} commands`);

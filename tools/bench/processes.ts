@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { findFreePort } from "../free-port";
+import { waitForHttp as waitUntilAnswering } from "../wait-for-http";
 
 /** A child whose recent output is kept, so a failure can show why without flooding a good run's report. */
 export type ManagedChild = {
@@ -48,22 +49,11 @@ export async function stopProcess(child: ChildProcess, graceMs = STOP_GRACE_MS):
 }
 
 /** Polls until the URL answers below 500; fails early when the server process dies. */
-export async function waitForHttp(url: string, timeoutMs: number, server: ManagedChild): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.process.exitCode !== null || server.process.signalCode !== null) {
-      throw new Error(`${server.name} exited before answering ${url}:\n${server.recentOutput()}`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      await response.arrayBuffer();
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${server.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${server.recentOutput()}`);
+export function waitForHttp(url: string, timeoutMs: number, server: ManagedChild): Promise<void> {
+  return waitUntilAnswering(url, timeoutMs, {
+    gone: () => (server.process.exitCode !== null || server.process.signalCode !== null ? `${server.name} exited` : undefined),
+    describe: () => `${server.name}: ${server.recentOutput()}`,
+  });
 }
 
 /** A free loopback port that is none of the reserved ones (3000: dev server, 3100: e2e). */

@@ -19,12 +19,11 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { LocalServices } from "../local-services";
 import {
   buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
   throwIfStopping, track,
-  wholeNumberArg,
+  cpuProfileArgs, readLoadSettings, type LoadSettings,
 } from "./harness";
 import { findFreePortExcept, spawnManaged, waitForHttp, type ManagedChild } from "./processes";
 import type { LoadPhase, PhaseResult, RedeemLoadConfig } from "./redeem-load";
@@ -46,43 +45,14 @@ const SIGN_IN_CONCURRENCY = 8;
 const SHOPPER_PASSWORD = "bench-shopper-pass";
 const MAX_LIMIT = 2_147_483_647;
 
-type Settings = {
-  connections: number;
-  durationSeconds: number;
-  warmupSeconds: number;
-  limit: number;
-  oversellLimit: number;
-  build: boolean;
-  verbose: boolean;
-};
+type Settings = LoadSettings & { limit: number; oversellLimit: number };
 
 function readSettings(): Settings {
-  const { values } = parseArgs({
-    options: {
-      connections: { type: "string", default: "64" },
-      duration: { type: "string", default: "10" },
-      warmup: { type: "string", default: "3" },
-      limit: { type: "string", default: "1000000" },
-      "oversell-limit": { type: "string", default: "500" },
-      build: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
+  const { extra, ...load } = readLoadSettings(USAGE, 64, {
+    limit: { default: 1_000_000, min: 1, max: MAX_LIMIT },
+    "oversell-limit": { default: 500, min: 1, max: 100_000 },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const whole = (name: string, raw: string, min: number, max: number) => wholeNumberArg(name, raw, min, max, USAGE);
-  return {
-    connections: whole("connections", values.connections, 1, 1_000),
-    durationSeconds: whole("duration", values.duration, 1, 600),
-    warmupSeconds: whole("warmup", values.warmup, 0, 120),
-    limit: whole("limit", values.limit, 1, MAX_LIMIT),
-    oversellLimit: whole("oversell-limit", values["oversell-limit"], 1, 100_000),
-    build: values.build,
-    verbose: values.verbose,
-  };
+  return { ...load, limit: extra.limit, oversellLimit: extra["oversell-limit"] };
 }
 
 type GateMode = { kind: "redis" | "postgres"; label: string; tag: string; expectedRedisHealth: "up" | "off" };
@@ -262,10 +232,8 @@ type TargetContext = { settings: Settings; services: LocalServices; modules: Ser
 function startServer(server: ServerKind, name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
   if (server.launch === "next") return startNext(name, port, env, echo);
   // node --import tsx rather than the tsx CLI: one process to signal and to read the CPU time of.
-  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of this server too, as startNext writes one of next start's.
-  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const script = server.launch === "serve" ? SERVE_SCRIPT : BARE_SERVER_SCRIPT;
-  const args = [...profile, "--conditions=react-server", "--import", "tsx", script, "--port", String(port), "--host", HOST];
+  const args = [...cpuProfileArgs(), "--conditions=react-server", "--import", "tsx", script, "--port", String(port), "--host", HOST];
   return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
 }
 

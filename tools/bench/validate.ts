@@ -9,11 +9,10 @@
  *   tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
   throwIfStopping, track,
-  wholeNumberArg,
+  readLoadSettings, type LoadSettings,
 } from "./harness";
 import type { LoadConfig, LoadResult } from "./load";
 import { findFreePortExcept, spawnManaged, waitForHttp } from "./processes";
@@ -26,31 +25,9 @@ const REQUEST_TIMEOUT_SECONDS = 10;
 
 const USAGE = "usage: tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]";
 
-type Settings = { connections: number; durationSeconds: number; warmupSeconds: number; build: boolean; verbose: boolean };
-
-function readSettings(): Settings {
-  const { values } = parseArgs({
-    options: {
-      connections: { type: "string", default: "32" },
-      duration: { type: "string", default: "10" },
-      warmup: { type: "string", default: "3" },
-      build: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const whole = (name: string, raw: string, min: number, max: number) => wholeNumberArg(name, raw, min, max, USAGE);
-  return {
-    connections: whole("connections", values.connections, 1, 1_000),
-    durationSeconds: whole("duration", values.duration, 1, 600),
-    warmupSeconds: whole("warmup", values.warmup, 0, 120),
-    build: values.build,
-    verbose: values.verbose,
-  };
+function readSettings(): LoadSettings {
+  const { extra: _none, ...settings } = readLoadSettings(USAGE, 32, {});
+  return settings;
 }
 
 type Target = { kind: TargetKind; label: string; url: string };
