@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { env } from "@/server/env";
-import { createNodeTrpcHandler } from "./node-handler";
+import { createNodeTrpcHandler, MAX_TRPC_BODY_BYTES } from "./node-handler";
 import { callTrpcHttp, sessionFor } from "./test-http";
 
 // The production server's API (tools/serve.ts): the same router through tRPC's node adapter must give
@@ -76,5 +76,42 @@ describe("tRPC on node:http (the production server's API)", () => {
     expect(badInput.status).toBe(400);
     expect(badInput.body.error?.json.data.code).toBe("BAD_REQUEST");
     expect((await call("checkout.nope", {})).status).toBe(404);
+  });
+
+  it("answers a batched GET query as tRPC does", async () => {
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: null } }));
+    const response = await fetch(`${origin}/api/trpc/health?batch=1&input=${input}`);
+    expect(response.status).toBe(200);
+    const [first] = (await response.json()) as Array<{ result: { data: { json: { postgres: { status: string } } } } }>;
+    expect(first?.result.data.json.postgres.status).toBe("up");
+  });
+
+  it("refuses a body over the limit with tRPC's 413, declared or streamed, and stays up", async () => {
+    const { cookie } = await shopperCookie();
+    const big = JSON.stringify({ json: { codes: ["SUMMER20"], cart: CART, pad: "x".repeat(MAX_TRPC_BODY_BYTES) } });
+    const declared = await call("checkout.validate", null, { cookie }, big);
+    expect(declared.status).toBe(413);
+    expect(declared.body.error?.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+
+    // No content-length: the limit is found while reading.
+    const chunks = [big.slice(0, 600_000), big.slice(600_000)];
+    const streamed = await fetch(`${origin}/api/trpc/checkout.validate`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(next));
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+
+    // A body just under the limit is read whole.
+    const justUnder = JSON.stringify({ json: { codes: ["SUMMER20"], cart: CART } }).padEnd(MAX_TRPC_BODY_BYTES, " ");
+    expect((await call("checkout.validate", null, {}, justUnder)).status).toBe(200);
   });
 });
