@@ -137,23 +137,31 @@ type AnswerRef = { scope: string; key: string; response: unknown };
 export async function insertRedemptionsAnswered(db: Executor, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
   const rows = entries.flatMap((e) => e.rows);
   if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map(
-      (r) => sql`(${r.id}::uuid, ${r.couponId}::uuid, ${r.codeId}::uuid, ${r.customerId}, ${r.orderId}, ${r.lockId ?? null}::uuid, ${r.amount}, ${r.currency}, ${r.channel ?? null}, ${r.perUserUnique}, ${r.codeSingleUse})`,
-    ),
-    sql`, `,
-  );
-  const answers = sql.join(
-    entries.map((e) => sql`(${e.answer.scope}::text, ${e.answer.key}::text, ${JSON.stringify(e.answer.response)}::jsonb)`),
-    sql`, `,
-  );
+  // Columns as arrays (unnest): one statement text whatever the batch size, so it is parsed and
+  // prepared once per connection instead of once per batch size.
+  const column = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
+  const answers = entries.map((e) => e.answer);
   await db.execute(sql`
     with r as (
       insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
-      values ${values} returning 1)
-    update idempotency_keys k set status = 'DONE', response = a.response
-    from (values ${answers}) a(scope, key, response)
+      select * from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.couponId)}::uuid[], ${column((r) => r.codeId)}::uuid[],
+        ${column((r) => r.customerId)}::text[], ${column((r) => r.orderId)}::text[], ${column((r) => r.lockId ?? null)}::uuid[],
+        ${column((r) => r.amount)}::bigint[], ${column((r) => r.currency)}::text[], ${column((r) => r.channel ?? null)}::text[],
+        ${column((r) => pgBool(r.perUserUnique))}::text[]::boolean[], ${column((r) => pgBool(r.codeSingleUse))}::text[]::boolean[])
+      returning 1)
+    update idempotency_keys k set status = 'DONE', response = a.response::jsonb
+    from unnest(${sql.param(answers.map((a) => a.scope))}::text[], ${sql.param(answers.map((a) => a.key))}::text[],
+      ${sql.param(answers.map((a) => JSON.stringify(a.response)))}::text[]) a(scope, key, response)
     where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}`);
+}
+
+/**
+ * A boolean for an array parameter, sent as text[] and cast by Postgres: postgres.js declares an
+ * array of JS booleans with the element's type (bool, not bool[]), and serialises a bool[] parameter's
+ * elements with its bool serialiser (anything but `true` becomes false).
+ */
+function pgBool(value: boolean): "t" | "f" {
+  return value ? "t" : "f";
 }
 
 /** Lock, as one statement: the lock, its items and the idempotent answer. */

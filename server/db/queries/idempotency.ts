@@ -16,11 +16,16 @@ export async function claimIdempotencyKeys(
   if (inputs.length === 0) return [];
   // Rows in key order: two concurrent claims of overlapping keys then wait on each other, never deadlock.
   const ordered = [...inputs].sort((a, b) => (a.scope === b.scope ? compare(a.key, b.key) : compare(a.scope, b.scope)));
-  const rows = await db
-    .insert(idempotencyKeys)
-    .values(ordered.map((input) => ({ ...input, expiresAt: sql`now() + make_interval(hours => ${input.ttlHours})` })))
-    .onConflictDoNothing()
-    .returning({ scope: idempotencyKeys.scope, key: idempotencyKeys.key });
+  // Columns as arrays (unnest): one statement text whatever the batch size (prepared once per connection).
+  const column = <T>(pick: (input: (typeof ordered)[number]) => T) => sql.param(ordered.map(pick));
+  const rows = await db.execute<{ scope: string; key: string }>(sql`
+    insert into idempotency_keys (scope, key, operation, request_hash, expires_at)
+    select scope, key, operation, request_hash, now() + make_interval(hours => ttl_hours)
+    from unnest(${column((i) => i.scope)}::text[], ${column((i) => i.key)}::text[], ${column((i) => i.operation)}::text[],
+      ${column((i) => i.requestHash)}::text[], ${column((i) => i.ttlHours)}::int[]) with ordinality as u(scope, key, operation, request_hash, ttl_hours, n)
+    order by n
+    on conflict do nothing
+    returning scope, key`);
   const claimed = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
   return inputs.map((input) => claimed.delete(JSON.stringify([input.scope, input.key])));
 }
