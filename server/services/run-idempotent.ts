@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { configure } from "safe-stable-stringify";
 import { createBatcher } from "@/server/batching";
 import { getDb } from "@/server/db/client";
 import {
@@ -32,19 +33,12 @@ export type IdempotentAnswer = {
 };
 
 export function hashRequest(payload: unknown): string {
-  return createHash("sha256").update(canonicalJson(payload)).digest("hex");
+  return createHash("sha256").update(canonicalJson(payload ?? null)).digest("hex");
 }
 
-// Key order must not change the hash: the same payload is the same request.
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
+// Key order must not change the hash: the same payload is the same request. JSON with sorted keys
+// (undefined properties left out, Dates as ISO strings); a cycle (never in a validated payload) throws.
+const canonicalJson = configure({ deterministic: true, circularValue: TypeError });
 
 // Concurrent requests' claims go to Postgres together: one INSERT per batch instead of one per request.
 const claimIdempotencyKey = createBatcher((inputs: ReadonlyArray<Parameters<typeof claimIdempotencyKeys>[1][number]>) => claimIdempotencyKeys(getDb(), inputs));
