@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { serveNodeArgs } from "./serve-command";
 import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
 import { startLocalServices } from "./local-services";
 import { waitForHttp } from "./wait-for-http";
@@ -34,8 +35,6 @@ const port = Number(values.port ?? process.env.PORT ?? 3000);
 const dataDir = path.resolve(values["data-dir"]);
 const log = values.verbose ? (line: string) => console.log(line) : () => {};
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-/** The production server's command line after `node` (see tools/serve.ts). */
-const SERVE_ARGS = ["--conditions=react-server", "--import", "tsx", path.join(process.cwd(), "tools", "serve.ts")];
 
 async function main(): Promise<void> {
   const services = await startLocalServices({ dataDir, fresh: values.fresh, log });
@@ -87,7 +86,7 @@ async function main(): Promise<void> {
   }
 
   // dev: `next dev`. start: the production server (tools/serve.ts): the build behind node:http, tRPC on node:http.
-  const args = mode === "dev" ? [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"] : [...SERVE_ARGS, "--port", String(port), "--host", "127.0.0.1"];
+  const args = mode === "dev" ? [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"] : serveNodeArgs(port, "127.0.0.1");
   const child = spawn(process.execPath, args, {
     env: childEnv,
     stdio: ["ignore", "pipe", "inherit"],

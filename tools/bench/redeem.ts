@@ -3,8 +3,8 @@
  * checkout.redeem on the production build, as a real checkout does (tRPC over HTTP, Auth.js session
  * cookies): once with the Redis gate, once with the Postgres-only gate (the same build without
  * UPSTASH_REDIS_REST_*), one after the other on the same fresh embedded Postgres + redis-server. Each gate
- * runs behind three servers, one process at a time: the production server (`npm start`, tools/serve.ts:
- * the build behind node:http, tRPC's node adapter for /api/trpc), `next start` (the same router in
+ * runs behind three servers, one at a time: the production server (`npm start`, tools/serve.ts: tRPC on
+ * node:http in a process without Next.js, pages proxied to a `next start` child), `next start` (the same router in
  * Next's route handler), and the same redeemCheckout service behind a bare node:http handler
  * (bare-redeem-server.ts, the customer id in a header instead of a session), so the framework's cost
  * shows as a ratio and the gates are compared without it. Per target: redemptions/s, requests/s,
@@ -16,6 +16,8 @@
  *
  *   tsx tools/bench/redeem.ts [--connections 64] [--duration 10] [--warmup 3] [--limit 1000000]
  *                             [--oversell-limit 500] [--build] [--verbose]
+ *   env BENCH_TARGETS=redis:serve,postgres:serve runs only those targets (gate redis|postgres : server
+ *   serve|next|bare); BENCH_CPU_PROF=<dir> writes each server's V8 CPU profile there.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -25,6 +27,7 @@ import {
   throwIfStopping, track,
   cpuProfileArgs, readLoadSettings, type LoadSettings,
 } from "./harness";
+import { serveNodeArgs, YOUNG_GENERATION_FLAG } from "../serve-command";
 import { findFreePortExcept, spawnManaged, waitForHttp, type ManagedChild } from "./processes";
 import type { LoadPhase, PhaseResult, RedeemLoadConfig } from "./redeem-load";
 import {
@@ -63,8 +66,8 @@ const MODES: GateMode[] = [
 ];
 
 /**
- * The server in front of the service: the production server (`npm start`: the build behind node:http,
- * tRPC's node adapter for /api/trpc), `next start` (the same router in Next's route handler), or the
+ * The server in front of the service: the production server (`npm start`: tRPC on node:http without
+ * Next.js in the process, pages proxied to a Next child), `next start` (the same router in Next's route handler), or the
  * bare node:http handler (no tRPC, no session).
  */
 type ServerKind = {
@@ -78,11 +81,11 @@ type ServerKind = {
 };
 
 const SERVERS: ServerKind[] = [
-  { launch: "serve", api: "trpc", label: "npm start", processName: "production server", codeSuffix: "SERVE" },
+  // Its CPU line is the front process's (the one answering /api/trpc); the Next child serves no API call.
+  { launch: "serve", api: "trpc", label: "npm start", processName: "production server's front process", codeSuffix: "SERVE" },
   { launch: "next", api: "trpc", label: "next start", processName: "next-server", codeSuffix: "" },
   { launch: "bare", api: "bare", label: "bare node:http", processName: "bare node:http server", codeSuffix: "BARE" },
 ];
-const SERVE_SCRIPT = path.join(ROOT, "tools", "serve.ts");
 
 const BARE_SERVER_SCRIPT = path.join(ROOT, "tools", "bench", "bare-redeem-server.ts");
 
@@ -186,7 +189,7 @@ async function main(): Promise<number> {
   const runId = randomBytes(4).toString("hex");
   console.log(
     `checkout.redeem benchmark: ${settings.connections} signed-in shoppers redeeming one hot shared code, Redis gate vs Postgres gate, ` +
-      "each through next start and through a bare node:http handler",
+      "each through npm start (the production server), next start and a bare node:http handler",
   );
   console.log(`machine:  ${describeMachine()}`);
 
@@ -215,9 +218,11 @@ async function main(): Promise<number> {
       `Redis ${services.redisMode} (redis-server behind the Upstash REST bridge); ${buildNote}`,
   );
 
+  const targets = readTargetFilter();
   const reports: TargetReport[] = [];
   for (const mode of MODES) {
     for (const server of SERVERS) {
+      if (targets && !targets.has(`${mode.kind}:${server.launch}`)) continue;
       const idPrefix = `${runId}-${mode.tag.toLowerCase()}-${server.launch}`;
       reports.push(await runTarget(mode, server, { settings, services, modules, adminId, shoppers, idPrefix }));
       throwIfStopping();
@@ -226,14 +231,26 @@ async function main(): Promise<number> {
   return printReport(reports, settings);
 }
 
+/** BENCH_TARGETS=redis:serve,postgres:next,…: only these targets (gate:server; servers serve, next, bare). */
+function readTargetFilter(): Set<string> | null {
+  const wanted = process.env.BENCH_TARGETS?.split(",").map((t) => t.trim()).filter(Boolean);
+  if (!wanted?.length) return null;
+  const known = MODES.flatMap((mode) => SERVERS.map((server) => `${mode.kind}:${server.launch}`));
+  const unknown = wanted.filter((t) => !known.includes(t));
+  if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown target ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  return new Set(wanted);
+}
+
 type TargetContext = { settings: Settings; services: LocalServices; modules: ServerModules; adminId: string; shoppers: Shopper[]; idPrefix: string };
 
 /** The server of one target, on a loopback port, tracked (so Ctrl-C stops it too). */
 function startServer(server: ServerKind, name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
   if (server.launch === "next") return startNext(name, port, env, echo);
   // node --import tsx rather than the tsx CLI: one process to signal and to read the CPU time of.
-  const script = server.launch === "serve" ? SERVE_SCRIPT : BARE_SERVER_SCRIPT;
-  const args = [...cpuProfileArgs(), "--conditions=react-server", "--import", "tsx", script, "--port", String(port), "--host", HOST];
+  const args = [
+    ...cpuProfileArgs(),
+    ...(server.launch === "serve" ? serveNodeArgs(port, HOST) : [YOUNG_GENERATION_FLAG, "--conditions=react-server", "--import", "tsx", BARE_SERVER_SCRIPT, "--port", String(port), "--host", HOST]),
+  ];
   return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
 }
 
