@@ -1,3 +1,5 @@
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { env } from "@/server/env";
@@ -36,4 +38,21 @@ export function getDb(): Database {
 export function getGateWriteDb(deadlineMs: number): Database {
   globalForDb.couponGateWriteDb ??= createDatabase(env().DATABASE_URL, { max: Math.max(2, Math.ceil(env().DATABASE_POOL_SIZE / 2)), statementTimeoutMs: deadlineMs });
   return globalForDb.couponGateWriteDb.db;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement as a prepared statement, for the redeem path's hot statements. drizzle runs every
+ * query unprepared, and postgres.js then asks Postgres for the parameter types first: Parse+Describe,
+ * wait for the answer, then Bind+Execute, two round trips and two writes per statement. Prepared, the
+ * statement is parsed once per connection and runs in one round trip after that. A statement text
+ * should not vary with its input (pass arrays, e.g. unnest, not one placeholder per row), or every
+ * variant is prepared anew. In a transaction (no pool client) it runs as drizzle runs it.
+ */
+export async function executePrepared<T extends Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
+  const client = "$client" in db ? (db.$client as postgres.Sql) : undefined;
+  if (!client) return [...(await db.execute(query))] as T[];
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return [...(await client.unsafe<T[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }))];
 }

@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { executePrepared, type Executor } from "../client";
 import { lockItems, locks, redemptions, type RedemptionRow } from "../schema";
 
 export type NewLockItem = { codeId: string; couponId: string; amount: number };
@@ -137,11 +137,10 @@ type AnswerRef = { scope: string; key: string; response: unknown };
 export async function insertRedemptionsAnswered(db: Executor, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
   const rows = entries.flatMap((e) => e.rows);
   if (rows.length === 0) return;
-  // Columns as arrays (unnest): one statement text whatever the batch size, so it is parsed and
-  // prepared once per connection instead of once per batch size.
+  // Columns as arrays (unnest): one statement text whatever the batch size, prepared once per connection.
   const column = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const answers = entries.map((e) => e.answer);
-  await db.execute(sql`
+  await executePrepared(db, sql`
     with r as (
       insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
       select * from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.couponId)}::uuid[], ${column((r) => r.codeId)}::uuid[],

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { executePrepared, type Executor } from "../client";
 import { idempotencyKeys } from "../schema";
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
@@ -18,7 +18,7 @@ export async function claimIdempotencyKeys(
   const ordered = [...inputs].sort((a, b) => (a.scope === b.scope ? compare(a.key, b.key) : compare(a.scope, b.scope)));
   // Columns as arrays (unnest): one statement text whatever the batch size (prepared once per connection).
   const column = <T>(pick: (input: (typeof ordered)[number]) => T) => sql.param(ordered.map(pick));
-  const rows = await db.execute<{ scope: string; key: string }>(sql`
+  const rows = await executePrepared<{ scope: string; key: string }>(db, sql`
     insert into idempotency_keys (scope, key, operation, request_hash, expires_at)
     select scope, key, operation, request_hash, now() + make_interval(hours => ttl_hours)
     from unnest(${column((i) => i.scope)}::text[], ${column((i) => i.key)}::text[], ${column((i) => i.operation)}::text[],
