@@ -114,4 +114,19 @@ describe("tRPC on node:http (the production server's API)", () => {
     const justUnder = JSON.stringify({ json: { codes: ["SUMMER20"], cart: CART } }).padEnd(MAX_TRPC_BODY_BYTES, " ");
     expect((await call("checkout.validate", null, {}, justUnder)).status).toBe(200);
   });
+
+  it("answers a request with a malformed Host header 400, not 500", async () => {
+    const port = (server.address() as AddressInfo).port;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port, path: "/api/trpc/health", headers: { host: "bad host:xx" } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { json: { data: { code: "BAD_REQUEST", httpStatus: 400 } } } });
+  });
 });

@@ -28,16 +28,18 @@ export function createNodeTrpcHandler(): http.RequestListener {
       // resolveResponse answers every error itself; this is the socket or a bug.
       console.error("[trpc] node handler failed", error);
       if (res.headersSent) res.destroy();
-      else {
-        res.writeHead(500, { "content-type": "application/json", connection: "close" });
-        res.end(JSON.stringify({ error: { json: { message: "Internal error", code: -32_603, data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } } } }));
-      }
+      else writeError(res, 500, "INTERNAL_SERVER_ERROR", "Internal error");
     });
   };
 }
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  let url: URL;
+  try {
+    url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  } catch {
+    return writeError(res, 400, "BAD_REQUEST", "Invalid URL or Host header.");
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(":")) continue;
@@ -114,4 +116,10 @@ function tooLargeBody(): ReadableStream<Uint8Array> {
       controller.error(new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is over ${MAX_TRPC_BODY_BYTES} bytes.` }));
     },
   });
+}
+
+/** An answer made before tRPC could take the request, in tRPC's error shape (superjson envelope). */
+function writeError(res: http.ServerResponse, status: 400 | 500, code: "BAD_REQUEST" | "INTERNAL_SERVER_ERROR", message: string): void {
+  res.writeHead(status, { "content-type": "application/json", connection: "close" });
+  res.end(JSON.stringify({ error: { json: { message, code: status === 400 ? -32_600 : -32_603, data: { code, httpStatus: status } } } }));
 }
