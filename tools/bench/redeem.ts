@@ -82,7 +82,7 @@ type ServerKind = {
 
 const SERVERS: ServerKind[] = [
   // Its CPU line is the front process's (the one answering /api/trpc); the Next child serves no API call.
-  { launch: "serve", api: "trpc", label: "npm start", processName: "production server's front process", codeSuffix: "SERVE" },
+  { launch: "serve", api: "trpc", label: "npm start", processName: "production server's front", codeSuffix: "SERVE" },
   { launch: "next", api: "trpc", label: "next start", processName: "next-server", codeSuffix: "" },
   { launch: "bare", api: "bare", label: "bare node:http", processName: "bare node:http server", codeSuffix: "BARE" },
 ];

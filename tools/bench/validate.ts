@@ -1,9 +1,9 @@
 /**
  * `npm run bench:validate`: throughput and latency of checkout.validate for one
- * hot shared code, over HTTP against the production build (`next start`, tRPC)
- * and against the same service behind a bare node:http server, in one run on
- * the same fresh embedded Postgres + redis-server, so the framework's cost shows
- * as a ratio. A benchmark, not a test: it prints figures and never fails on timing
+ * hot shared code, over HTTP against the production build (the production server
+ * that `npm start` runs, and plain `next start`, both tRPC) and against the same
+ * service behind a bare node:http server, in one run on the same fresh embedded
+ * Postgres + redis-server, so the framework's cost shows as a ratio. A benchmark, not a test: it prints figures and never fails on timing
  * (it exits non-zero only when it could not run).
  *
  *   tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]
@@ -15,6 +15,7 @@ import {
   readLoadSettings, type LoadSettings,
 } from "./harness";
 import type { LoadConfig, LoadResult } from "./load";
+import { serveNodeArgs, YOUNG_GENERATION_FLAG } from "../serve-command";
 import { findFreePortExcept, spawnManaged, waitForHttp } from "./processes";
 import {
   BARE_PATH, BENCH_CART, checkResponse, CLIENT_IP, expectedQuote, HOT_CODE, PERCENT_BPS, REQUEST_HEADERS, requestBody, TRPC_PATH,
@@ -48,19 +49,28 @@ async function main(): Promise<void> {
   const buildNote = await buildIfNeeded(settings, serverEnv);
   throwIfStopping();
 
-  const nextPort = await findFreePortExcept(RESERVED_PORTS);
-  const barePort = await findFreePortExcept(new Set([...RESERVED_PORTS, nextPort]));
-  const nextServer = startNext("next start", nextPort, serverEnv, settings.verbose);
+  const servePort = await findFreePortExcept(RESERVED_PORTS);
+  const nextPort = await findFreePortExcept(new Set([...RESERVED_PORTS, servePort]));
+  const barePort = await findFreePortExcept(new Set([...RESERVED_PORTS, servePort, nextPort]));
   // node --import tsx rather than the tsx CLI: one process to signal, no relaying parent.
+  const productionServer = track(spawnManaged("production server", process.execPath, serveNodeArgs(servePort, HOST), { cwd: ROOT, env: serverEnv, echo: settings.verbose }));
+  const nextServer = startNext("next start", nextPort, serverEnv, settings.verbose);
   const bareServer = track(
-    spawnManaged("bare node:http server", process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "bench", "bare-server.ts"), "--port", String(barePort), "--host", HOST], { cwd: ROOT, env: serverEnv, echo: settings.verbose }),
+    spawnManaged(
+      "bare node:http server",
+      process.execPath,
+      [YOUNG_GENERATION_FLAG, "--import", "tsx", path.join(ROOT, "tools", "bench", "bare-server.ts"), "--port", String(barePort), "--host", HOST],
+      { cwd: ROOT, env: serverEnv, echo: settings.verbose },
+    ),
   );
   await Promise.all([
+    waitForHttp(`http://${HOST}:${servePort}/api/health`, SERVER_READY_TIMEOUT_MS, productionServer),
     waitForHttp(`http://${HOST}:${nextPort}/api/health`, SERVER_READY_TIMEOUT_MS, nextServer),
     waitForHttp(`http://${HOST}:${barePort}/`, SERVER_READY_TIMEOUT_MS, bareServer),
   ]);
 
   const targets: Target[] = [
+    { kind: "trpc", label: "npm start · tRPC", url: `http://${HOST}:${servePort}${TRPC_PATH}` },
     { kind: "trpc", label: "next start · tRPC", url: `http://${HOST}:${nextPort}${TRPC_PATH}` },
     { kind: "bare", label: "bare node:http", url: `http://${HOST}:${barePort}${BARE_PATH}` },
   ];
@@ -144,12 +154,12 @@ function printReport(results: Array<{ target: Target; result: LoadResult }>): vo
     for (const sample of result.errorSamples) console.log(`  ${sample}`);
   }
 
-  const next = results.find((r) => r.target.kind === "trpc")?.result;
-  const bare = results.find((r) => r.target.kind === "bare")?.result;
-  if (next && bare) {
+  const [production, next, bare] = results.map((r) => r.result);
+  if (production && next && bare) {
+    const ratio = (a: LoadResult, b: LoadResult) => `throughput ${(a.validPerSecond / b.validPerSecond).toFixed(2)}x, p50 ${(a.p50Ms / b.p50Ms).toFixed(2)}x`;
     console.log(
-      `\nratio bare/next: throughput ${(bare.validPerSecond / next.validPerSecond).toFixed(2)}x, p50 ${(bare.p50Ms / next.p50Ms).toFixed(2)}x` +
-        " (throughput above 1 and p50 below 1 = the bare server is faster)",
+      `\nratios (throughput above 1 and p50 below 1 = the first is faster): npm start/next start ${ratio(production, next)}; ` +
+        `bare/next start ${ratio(bare, next)}; bare/npm start ${ratio(bare, production)}`,
     );
   }
 }
