@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { env } from "@/server/env";
 import * as schema from "./schema";
 
-export type Database = PostgresJsDatabase<typeof schema>;
+export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 /** A database handle or an open transaction: every query function takes one. */
 export type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
@@ -40,6 +40,29 @@ export function getGateWriteDb(deadlineMs: number): Database {
   return globalForDb.couponGateWriteDb.db;
 }
 
+/** Where a raw statement can run: drizzle's pool or transaction, or one postgres.js connection (withConnection). */
+export type SqlTarget = Executor | postgres.Sql;
+
+/**
+ * One connection of `db`'s pool for `run` (for executePrepared), taken within `maxWaitMs` or not at all (then `onTimeout()` is thrown; a connection that comes later
+ * goes straight back). For deadlines that must count the wait for a free connection: a pool's
+ * statement_timeout only bounds each statement once it runs.
+ */
+export async function withConnection<T>(db: Database, opts: { maxWaitMs: number; onTimeout: () => Error }, run: (connection: postgres.ReservedSql) => Promise<T>): Promise<T> {
+  const reserving = db.$client.reserve();
+  let timer: NodeJS.Timeout | undefined;
+  const reserved = await Promise.race([reserving, new Promise<null>((resolve) => (timer = setTimeout(resolve, Math.max(0, opts.maxWaitMs), null)))]).finally(() => clearTimeout(timer));
+  if (!reserved) {
+    reserving.then((late) => late.release(), () => undefined);
+    throw opts.onTimeout();
+  }
+  try {
+    return await run(reserved);
+  } finally {
+    reserved.release();
+  }
+}
+
 const dialect = new PgDialect();
 
 /**
@@ -48,11 +71,11 @@ const dialect = new PgDialect();
  * wait for the answer, then Bind+Execute, two round trips and two writes per statement. Prepared, the
  * statement is parsed once per connection and runs in one round trip after that. A statement text
  * should not vary with its input (pass arrays, e.g. unnest, not one placeholder per row), or every
- * variant is prepared anew. In a transaction (no pool client) it runs as drizzle runs it.
+ * variant is prepared anew. In a drizzle transaction (no client of its own) it runs as drizzle runs it.
  */
-export async function executePrepared<T extends Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
-  const client = "$client" in db ? (db.$client as postgres.Sql) : undefined;
-  if (!client) return [...(await db.execute(query))] as T[];
+export async function executePrepared<T extends Record<string, unknown>>(db: SqlTarget, query: SQL): Promise<T[]> {
+  if (typeof db !== "function" && !("$client" in db)) return [...(await db.execute(query))] as T[];
+  const client = typeof db === "function" ? db : db.$client;
   const { sql: text, params } = dialect.sqlToQuery(query);
   return [...(await client.unsafe<T[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }))];
 }

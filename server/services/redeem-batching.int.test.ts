@@ -4,13 +4,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startRedisServer } from "@/tools/local-redis";
 import { startUpstashBridge } from "@/tools/upstash-bridge/server";
-import { getDb } from "@/server/db/client";
+import { getDb, getGateWriteDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
 import { redemptions } from "@/server/db/schema";
-import { resetBreaker } from "@/server/redis/circuit-breaker";
+import { GATE_WRITE_DEADLINE_MS, resetBreaker } from "@/server/redis/circuit-breaker";
 import { createRedis } from "@/server/redis/client";
 import { CheckoutRejectedError, DependencyUnavailableError } from "./errors";
+import { lockCheckout } from "./lock-checkout";
 import { redeemCheckout, type RedeemInput } from "./redeem-checkout";
 import { countRedemptions, gateUsesInRedis, makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
@@ -225,6 +226,32 @@ describe("group commit on the Redis-gate redeem path", () => {
     expect(retried.every((r) => r.ok)).toBe(true);
     expect(await countRedemptions(target.couponId)).toBe(30);
     expect(await redisUses(target.couponId)).toBe(30);
+  }, 60_000);
+
+  it("while every connection of the gate-write pool is taken, an approved redeem or lock gives up within the queue limit: nothing written, uses given back", async () => {
+    const target = await makeCoupon({});
+    expect((await redeem(checkout(target.code), `conn-warm-${target.couponId}`)).ok).toBe(true);
+    // The pool the approved writes use (made by the redeem above; the argument only matters on creation).
+    const pool = getGateWriteDb(GATE_WRITE_DEADLINE_MS).$client;
+    const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.reserve()));
+    // Given back after the deadline: a write that waited for one of them would land too late.
+    const releasing = pause(GATE_WRITE_DEADLINE_MS + 500).then(() => held.forEach((connection) => connection.release()));
+    try {
+      const settle = (p: Promise<unknown>) => p.then(() => "written", (error: unknown) => error);
+      const [redeemed, locked] = await Promise.all([
+        settle(redeemCheckout(checkout(target.code), caller(`conn-redeem-${target.couponId}`))),
+        settle(lockCheckout({ codes: [target.code], cart, idempotencyKey: randomUUID() }, caller(`conn-lock-${target.couponId}`))),
+      ]);
+      expect(redeemed).toBeInstanceOf(DependencyUnavailableError);
+      expect(locked).toBeInstanceOf(DependencyUnavailableError);
+    } finally {
+      await releasing;
+    }
+    expect(await countRedemptions(target.couponId)).toBe(1);
+    expect(await redisUses(target.couponId)).toBe(1);
+    // With connections free again, the same kind of call goes through.
+    expect((await redeem(checkout(target.code), `conn-after-${target.couponId}`)).ok).toBe(true);
+    expect(await redisUses(target.couponId)).toBe(2);
   }, 60_000);
 
   it("double submits (the same key twice, concurrently, 100 customers) on maxRedemptions 30: one execution per key, both submits get the same answer", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { asError, createBatcher } from "@/server/batching";
-import { getDb, getGateWriteDb, type Executor } from "@/server/db/client";
+import { getDb, getGateWriteDb, withConnection, type Executor, type SqlTarget } from "@/server/db/client";
 import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
@@ -38,13 +38,19 @@ type StoredLock = { quote: Quote; items: PlanItem[]; currency: string; channel: 
 
 const REDIS_ATTEMPTS = 4;
 /**
- * A write the Redis gate approved lands within GATE_WRITE_DEADLINE_MS of the
- * decision or not at all: it may wait this long for its batch to leave, and
- * Postgres cuts the statement off after the rest.
+ * A write the Redis gate approved lands within GATE_WRITE_DEADLINE_MS of the decision or not at all:
+ * it must be running on a connection within GATE_WRITE_QUEUE_MS of the decision (waiting for its batch
+ * to leave and for a free connection of the gate-write pool both count), and Postgres cuts the
+ * statement off after the rest (the pool's statement_timeout).
  */
 const GATE_WRITE_QUEUE_MS = 450;
 const gateWriteDb = () => getGateWriteDb(GATE_WRITE_DEADLINE_MS - GATE_WRITE_QUEUE_MS - 50);
 const tooSlow = () => new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
+
+/** Runs `write` on a gate-write connection taken before the earliest of `decidedAt` runs out of queue time. */
+function onGateWriteConnection<T>(decidedAt: number, write: (connection: SqlTarget) => Promise<T>): Promise<T> {
+  return withConnection(gateWriteDb(), { maxWaitMs: decidedAt + GATE_WRITE_QUEUE_MS - Date.now(), onTimeout: tooSlow }, write);
+}
 
 type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer: { scope: string; key: string; response: unknown }; decidedAt: number };
 
@@ -55,21 +61,27 @@ type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer
  * only the checkout it belongs to.
  */
 const writeApprovedRedemptions = createBatcher(async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
-  const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
-  if (inTime.size > 1 && (await insertRedemptionsAnswered(gateWriteDb(), [...inTime]).then(() => true, () => false))) {
-    return entries.map((e) => (inTime.has(e) ? true : tooSlow()));
-  }
-  return Promise.all(entries.map((e) => (inTime.has(e) ? writeAlone(e) : tooSlow())));
+  if (entries.length === 1) return [await writeAlone(entries[0]!)];
+  const written = await onGateWriteConnection(Math.min(...entries.map((e) => e.decidedAt)), async (db) => {
+    // Checked once the connection is ours: what waited too long is refused, the rest goes in one statement.
+    const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
+    const ok = inTime.size > 0 && (await insertRedemptionsAnswered(db, [...inTime]).then(() => true, () => false));
+    return ok ? entries.map((e) => (inTime.has(e) ? true : tooSlow())) : null;
+  }).catch(() => null);
+  return written ?? Promise.all(entries.map(writeAlone));
 });
 
-function waitedTooLong(e: ApprovedRedemptions): boolean {
+function waitedTooLong(e: { decidedAt: number }): boolean {
   return Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS;
 }
 
 async function writeAlone(e: ApprovedRedemptions): Promise<true | Error> {
   if (waitedTooLong(e)) return tooSlow();
   try {
-    await insertRedemptionsAnswered(gateWriteDb(), [e]);
+    await onGateWriteConnection(e.decidedAt, async (db) => {
+      if (waitedTooLong(e)) throw tooSlow();
+      await insertRedemptionsAnswered(db, [e]);
+    });
     return true;
   } catch (error) {
     // Our own new ids already there: the batch did commit, only its answer was lost.
@@ -316,8 +328,14 @@ export async function reserveCheckout(
     if (mode === "lock") {
       const response = lockResponse(lockId, expiresAt, plan.quote);
       const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
-      const db = "decidedAt" in target ? gateWriteDb() : target;
-      await insertLockAnswered(db, { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items }, answerOf(complete, response));
+      const lock = { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items };
+      const write = (db: SqlTarget) => insertLockAnswered(db, lock, answerOf(complete, response));
+      await ("decidedAt" in target
+        ? onGateWriteConnection(target.decidedAt, async (db) => {
+            if (waitedTooLong(target)) throw tooSlow();
+            await write(db);
+          })
+        : write(target));
       return response;
     }
     return writeRedemptions(target, plan, { ...rowContext, lockId: null }, complete);

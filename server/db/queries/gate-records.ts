@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import { executePrepared, type Executor } from "../client";
+import { executePrepared, type Executor, type SqlTarget } from "../client";
 import { lockItems, locks, redemptions, type RedemptionRow } from "../schema";
 
 export type NewLockItem = { codeId: string; couponId: string; amount: number };
@@ -134,7 +134,7 @@ type AnswerRef = { scope: string; key: string; response: unknown };
  * allow). One call may carry several checkouts' redemptions (a batch): then
  * they all commit, or none does.
  */
-export async function insertRedemptionsAnswered(db: Executor, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
+export async function insertRedemptionsAnswered(db: SqlTarget, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
   const rows = entries.flatMap((e) => e.rows);
   if (rows.length === 0) return;
   // Columns as arrays (unnest): one statement text whatever the batch size, prepared once per connection.
@@ -165,7 +165,7 @@ function pgBool(value: boolean): "t" | "f" {
 
 /** Lock, as one statement: the lock, its items and the idempotent answer. */
 export async function insertLockAnswered(
-  db: Executor,
+  db: SqlTarget,
   lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
   answer: AnswerRef,
 ): Promise<void> {
@@ -173,7 +173,7 @@ export async function insertLockAnswered(
     lock.items.map((i) => sql`(${lock.id}::uuid, ${i.codeId}::uuid, ${i.couponId}::uuid, ${lock.customerId}::text, ${i.amount}::bigint)`),
     sql`, `,
   );
-  await db.execute(sql`
+  await executePrepared(db, sql`
     with l as (
       insert into locks (id, customer_id, expires_at, cart, quote)
       values (${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(lock.quote)}::jsonb)
