@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Session } from "next-auth";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
@@ -68,7 +69,8 @@ describe("when Postgres is unreachable", () => {
     globals.couponDb = dead;
     try {
       const response = await callTrpcHttp("checkout.validate", {
-        input: { codes: ["ANYCODE1"], cart: { currency: "USD", items: [{ productId: "p", categoryIds: [], unitPrice: 100, quantity: 1 }], shipping: 0 } },
+        // A code never looked up before, so no cache can answer for it: the look-up must reach Postgres.
+        input: { codes: [`DEAD${randomUUID().replace(/[^a-f2-9]/g, "").slice(0, 8).toUpperCase()}`], cart: { currency: "USD", items: [{ productId: "p", categoryIds: [], unitPrice: 100, quantity: 1 }], shipping: 0 } },
         ip: "10.6.6.6",
       });
       expect(response.status).toBe(503);

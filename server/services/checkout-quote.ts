@@ -9,6 +9,7 @@ import { REASON_MESSAGES } from "@/server/domain/reasons";
 import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { getRedis } from "@/server/redis/client";
+import type { CouponUsage } from "@/server/redis/gate";
 import { readCachedCodes, readCachedRules, writeCachedCodes, writeCachedRules, type CachedCode } from "@/server/redis/rules-cache";
 import { LRUCache } from "lru-cache";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
@@ -56,6 +57,23 @@ export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
   const found = [...codesByKey.values()].filter((c): c is FoundCode => c.found);
   const couponIds = [...new Set(found.map((c) => c.couponId))];
   return { parsed, codesByKey, rules: await loadRules(couponIds), found, couponIds };
+}
+
+/** The Redis gate's counters as a usage snapshot; code status and assignment come from the (write-through) code cache. */
+export function liveFromGate(resolved: ResolvedCodes, usage: CouponUsage[]): LiveUsage {
+  const coupons = usage.map((u, i) => ({
+    id: resolved.couponIds[i]!,
+    status: u.status as LiveUsage["coupons"][number]["status"],
+    version: u.version ?? -1,
+    uses: u.uses,
+    discountSpent: u.spent,
+    customerUses: u.customerUses ?? 0,
+  }));
+  const codes = resolved.found.map((code) => {
+    const counts = usage[resolved.couponIds.indexOf(code.couponId)]?.codes[code.id] ?? { used: 0, locked: 0 };
+    return { id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: counts.used, locked: counts.locked };
+  });
+  return { coupons, codes };
 }
 
 /** Rules whose version differs from the live one are stale: read them again from Postgres. */

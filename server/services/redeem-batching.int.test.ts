@@ -10,14 +10,16 @@ import { insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
 import { redemptions } from "@/server/db/schema";
 import { GATE_WRITE_DEADLINE_MS, resetBreaker } from "@/server/redis/circuit-breaker";
 import { createRedis } from "@/server/redis/client";
+import { dropCouponState } from "@/server/redis/gate";
 import { CheckoutRejectedError, DependencyUnavailableError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { redeemCheckout, type RedeemInput } from "./redeem-checkout";
+import { validateCheckout } from "./validate-checkout";
 import { countRedemptions, gateUsesInRedis, makeTestCoupon, TEST_CART, testCaller } from "./gate-test-fixtures";
 
 // Group commit on the redeem path, end to end: the Redis gate (own redis-server behind the bridge,
 // through the production client with its CoalescingRequester), batched idempotency claims and
-// batched redemption writes against the real Postgres.
+// batched redemption writes against the real Postgres; and validate reading the same gate.
 
 // Not a mock: the real statement runs; the spy only lets the tests see how the writes were batched.
 vi.mock("@/server/db/queries/gate-records", async (importOriginal) => {
@@ -267,5 +269,40 @@ describe("group commit on the Redis-gate redeem path", () => {
     expect(a.filter((r) => r.ok)).toHaveLength(30);
     expect(await countRedemptions(couponId)).toBe(30);
     expect(await redisUses(couponId)).toBe(30);
+  }, 60_000);
+});
+
+describe("checkout.validate with the Redis gate", () => {
+  it("reads usage from the gate while it holds the coupon's state, and from Postgres when it does not", async () => {
+    const target = await makeCoupon({ maxRedemptions: 3, maxRedemptionsPerUser: 1 });
+    const who = (name: string) => `validate-${name}-${target.couponId}`;
+    const validate = async (customer: string) => {
+      const quote = await validateCheckout({ codes: [target.code], cart }, caller(who(customer)));
+      return quote.rejected[0]?.reason ?? (quote.applied.length === 1 ? "APPLIED" : "NOTHING");
+    };
+    // Two redemptions through the gate (which loads its state for the coupon).
+    expect((await redeem(checkout(target.code), who("a"))).ok).toBe(true);
+    expect((await redeem(checkout(target.code), who("b"))).ok).toBe(true);
+    expect(await validate("a")).toBe("USER_LIMIT_REACHED");
+    expect(await validate("c")).toBe("APPLIED");
+
+    // A third redemption written behind the gate's back: Postgres has the coupon sold out, the gate still counts 2.
+    await getDb().insert(redemptions).values({
+      couponId: target.couponId, codeId: target.codeId, customerId: who("e"), orderId: `behind-${randomUUID()}`, amount: 100, currency: "USD", perUserUnique: true, codeSingleUse: false,
+    });
+    expect(await validate("c")).toBe("APPLIED");
+    expect(await validate("e")).toBe("APPLIED");
+
+    // Without the gate's state (as after a flush), validate counts in Postgres, and has the state rebuilt
+    // from Postgres in the background (3 of 3 now).
+    await dropCouponState(redis, target.couponId);
+    expect(await validate("c")).toBe("EXHAUSTED");
+    expect(await validate("e")).toBe("EXHAUSTED");
+    await expect.poll(() => redisUses(target.couponId), { timeout: 15_000, interval: 50 }).toBe(3);
+
+    // The gate now agrees with Postgres: validate (from the gate) and lock both refuse.
+    expect(await validate("c")).toBe("EXHAUSTED");
+    await expect(lockCheckout({ codes: [target.code], cart, idempotencyKey: randomUUID() }, caller(who("d")))).rejects.toBeInstanceOf(CheckoutRejectedError);
+    expect(await redisUses(target.couponId)).toBe(3);
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { env } from "@/server/env";
 import { currentGateMode, GATE_WRITE_DEADLINE_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { commitLock, readUsage, releaseLock, reserveUses, restoreUses, setCouponLiveStatus } from "@/server/redis/gate";
-import { quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
+import { liveFromGate, quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
 import type { IdempotentAnswer } from "./run-idempotent";
@@ -123,22 +123,6 @@ function rejectedFor(items: PlanItem[], failures: Array<{ index: number; reason:
 }
 
 /** Redis counters as the engine's usage snapshot (codes' own status and assignment come from the code cache). */
-function liveFromRedis(resolved: ResolvedCodes, usage: Awaited<ReturnType<typeof readUsage>>): LiveUsage {
-  const coupons = usage.map((u, i) => ({
-    id: resolved.couponIds[i]!,
-    status: u.status as LiveUsage["coupons"][number]["status"],
-    version: u.version ?? -1,
-    uses: u.uses,
-    discountSpent: u.spent,
-    customerUses: u.customerUses ?? 0,
-  }));
-  const codes = resolved.found.map((code) => {
-    const counts = usage[resolved.couponIds.indexOf(code.couponId)]?.codes[code.id] ?? { used: 0, locked: 0 };
-    return { id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: counts.used, locked: counts.locked };
-  });
-  return { coupons, codes };
-}
-
 /** Cached rules and zero counters: the reserve script is the judge of status, version and limits. */
 function assumedFreshUsage(resolved: ResolvedCodes): LiveUsage {
   return {
@@ -176,7 +160,7 @@ async function decideInRedis(
         await redisCall(() => ensureGateState(notLoaded));
         continue;
       }
-      live = liveFromRedis(resolved, usage);
+      live = liveFromGate(resolved, usage);
       await refreshStaleRules(resolved, live.coupons);
     } else {
       live = assumedFreshUsage(resolved);

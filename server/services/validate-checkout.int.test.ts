@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { callTrpcHttp, sessionFor } from "@/server/api/test-http";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
-import { coupons, redemptions } from "@/server/db/schema";
+import { redeemCheckout } from "./redeem-checkout";
+import { coupons } from "@/server/db/schema";
 
 type Account = { id: string; email: string; role: "admin" | "viewer" | "shopper" };
 let admin: Account;
@@ -33,17 +34,10 @@ async function createCouponWithCode(rules: Record<string, unknown>, code = uniqu
   return { couponId: coupon.id, code, codeId: data<{ id: string }>(codeResponse).id };
 }
 
-async function redeemDirectly(target: { couponId: string; codeId: string }, customerId: string, amount = 100) {
-  await getDb().insert(redemptions).values({
-    couponId: target.couponId,
-    codeId: target.codeId,
-    customerId,
-    orderId: `order-${uniqueCode("O")}`,
-    amount,
-    currency: "USD",
-    perUserUnique: false,
-    codeSingleUse: false,
-  });
+/** A redemption as a checkout makes it: through the gate (Redis while it is up), which validate then reads. */
+async function redeem(target: { code: string }, customerId: string) {
+  const orderId = `order-${uniqueCode("O")}`;
+  await redeemCheckout({ codes: [target.code], cart, orderId, idempotencyKey: orderId }, { customer: { id: customerId }, ip: "10.9.9.9" });
 }
 
 function reasons(response: { body: unknown }) {
@@ -58,7 +52,7 @@ const cart = {
     { productId: "biscotti", categoryIds: ["snacks"], unitPrice: 499, quantity: 3 },
   ],
   shipping: 500,
-  channel: "web",
+  channel: "web" as const,
 };
 
 beforeAll(async () => {
@@ -103,16 +97,16 @@ describe("usage limits are read, never consumed", () => {
     const target = await createCouponWithCode({ kind: "PERCENT", value: 1000, maxRedemptions: 2 });
     const validate = () => callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
     for (let i = 0; i < 5; i += 1) expect(reasons(await validate())).toEqual([]);
-    await redeemDirectly(target, "someone-1");
+    await redeem(target, "someone-1");
     expect(reasons(await validate())).toEqual([]);
-    await redeemDirectly(target, "someone-2");
+    await redeem(target, "someone-2");
     expect(reasons(await validate())).toEqual(["EXHAUSTED"]);
     expect(reasons(await validate())).toEqual(["EXHAUSTED"]);
   });
 
   it("answers USER_LIMIT_REACHED for the user who used it, not for another", async () => {
     const target = await createCouponWithCode({ kind: "PERCENT", value: 1000, maxRedemptionsPerUser: 1 });
-    await redeemDirectly(target, alice.id);
+    await redeem(target, alice.id);
     const forAlice = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
     const forBob = await callTrpcHttp("checkout.validate", { session: sessionFor(bob), input: { codes: [target.code], cart } });
     const anonymous = await callTrpcHttp("checkout.validate", { input: { codes: [target.code], cart } });
@@ -123,7 +117,7 @@ describe("usage limits are read, never consumed", () => {
 
   it("caps the discount to the remaining budget", async () => {
     const target = await createCouponWithCode({ kind: "FIXED", value: 1000, currency: "USD", budget: 1500 });
-    await redeemDirectly(target, "someone", 1000);
+    await redeem(target, "someone");
     const response = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
     expect(data<{ discountTotal: number }>(response).discountTotal).toBe(500);
   });

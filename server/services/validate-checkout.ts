@@ -1,8 +1,12 @@
 import { getDb } from "@/server/db/client";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
+import { getRedis } from "@/server/redis/client";
+import { readUsage } from "@/server/redis/gate";
 import { isRateLimited, recordFailedAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
-import { quoteResolved, refreshStaleRules, resolveCodes } from "./checkout-quote";
+import { liveFromGate, quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type ResolvedCodes } from "./checkout-quote";
+import { ensureGateState } from "./ensure-gate-state";
 import { DomainError } from "./errors";
 
 export type CheckoutCaller = {
@@ -31,14 +35,42 @@ export async function countFailedCodes(caller: CheckoutCaller, quote: Pick<Quote
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.
  * Read-only: usage limits are read (redemptions + live locks), nothing is reserved.
- * Rules come from the Redis cache; status, version and usage are read fresh from
- * Postgres on every call, so a stale cache never accepts a disabled or changed coupon.
+ * Rules come from the Redis cache; status, version and usage are read live on every
+ * call, from where lock and redeem will decide (readUsageForQuote), so a stale cache
+ * never accepts a disabled or changed coupon.
  */
 export async function validateCheckout(input: { codes: string[]; cart: Cart }, caller: CheckoutCaller, now = new Date()): Promise<Quote> {
   const [, resolved] = await Promise.all([assertNotRateLimited(caller), resolveCodes(input.codes)]);
-  const live = await readLiveUsage(getDb(), { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId: caller.customer?.id ?? null });
+  const live = await readUsageForQuote(resolved, caller.customer?.id ?? null);
   await refreshStaleRules(resolved, live.coupons);
   const { quote } = quoteResolved(resolved, live, input.cart, caller.customer, now);
   await countFailedCodes(caller, quote);
   return quote;
+}
+
+/**
+ * The live usage of the resolved codes' coupons, from where lock and redeem decide: the Redis gate's
+ * counters while it is the gate and holds every coupon's state (one script, no Postgres query, however
+ * many redemptions a hot coupon has), else Postgres (redemptions + live locks, counted; a missing
+ * state is loaded in the background). Unknown codes only: nothing to read.
+ */
+async function readUsageForQuote(resolved: ResolvedCodes, customerId: string | null): Promise<LiveUsage> {
+  if (resolved.couponIds.length === 0) return { coupons: [], codes: [] };
+  const redis = getRedis();
+  if (redis && currentGateMode().kind === "redis") {
+    try {
+      const usage = await readUsage(
+        redis,
+        resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId })),
+      );
+      if (usage.every((u) => u.loaded)) return liveFromGate(resolved, usage);
+      // State not loaded yet (first use, after a flush): answer from Postgres now and have the gate
+      // load it meanwhile (one rebuild per coupon per process, shared with lock and redeem).
+      const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
+      ensureGateState(notLoaded).catch((error: unknown) => console.warn("[validate] loading the gate state failed:", error instanceof Error ? error.message : error));
+    } catch (error) {
+      reportRedisFailure(error);
+    }
+  }
+  return readLiveUsage(getDb(), { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId });
 }
