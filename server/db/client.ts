@@ -44,9 +44,10 @@ export function getGateWriteDb(deadlineMs: number): Database {
 export type SqlTarget = Executor | postgres.Sql;
 
 /**
- * One connection of `db`'s pool for `run` (for executePrepared), taken within `maxWaitMs` or not at all (then `onTimeout()` is thrown; a connection that comes later
- * goes straight back). For deadlines that must count the wait for a free connection: a pool's
- * statement_timeout only bounds each statement once it runs.
+ * One connection of `db`'s pool for `run` (for executePrepared), taken within `maxWaitMs` or not at
+ * all: then `onTimeout()` is thrown, and a connection that comes later goes straight back. For
+ * deadlines that must count the wait for a free connection (a pool's statement_timeout only bounds
+ * each statement once it runs).
  */
 export async function withConnection<T>(db: Database, opts: { maxWaitMs: number; onTimeout: () => Error }, run: (connection: postgres.ReservedSql) => Promise<T>): Promise<T> {
   const reserving = db.$client.reserve();

@@ -47,9 +47,15 @@ const GATE_WRITE_QUEUE_MS = 450;
 const gateWriteDb = () => getGateWriteDb(GATE_WRITE_DEADLINE_MS - GATE_WRITE_QUEUE_MS - 50);
 const tooSlow = () => new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
 
-/** Runs `write` on a gate-write connection taken before the earliest of `decidedAt` runs out of queue time. */
+/**
+ * Runs `write` on a connection of the gate-write pool if one is free before a write decided at
+ * `decidedAt` runs out of queue time (else tooSlow): the wait for the connection counts.
+ */
 function onGateWriteConnection<T>(decidedAt: number, write: (connection: SqlTarget) => Promise<T>): Promise<T> {
-  return withConnection(gateWriteDb(), { maxWaitMs: decidedAt + GATE_WRITE_QUEUE_MS - Date.now(), onTimeout: tooSlow }, write);
+  return withConnection(gateWriteDb(), { maxWaitMs: decidedAt + GATE_WRITE_QUEUE_MS - Date.now(), onTimeout: tooSlow }, async (connection) => {
+    if (waitedTooLong({ decidedAt })) throw tooSlow();
+    return write(connection);
+  });
 }
 
 type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer: { scope: string; key: string; response: unknown }; decidedAt: number };
@@ -62,7 +68,7 @@ type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer
  */
 const writeApprovedRedemptions = createBatcher(async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
   if (entries.length === 1) return [await writeAlone(entries[0]!)];
-  const written = await onGateWriteConnection(Math.min(...entries.map((e) => e.decidedAt)), async (db) => {
+  const written = await onGateWriteConnection(Math.max(...entries.map((e) => e.decidedAt)), async (db) => {
     // Checked once the connection is ours: what waited too long is refused, the rest goes in one statement.
     const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
     const ok = inTime.size > 0 && (await insertRedemptionsAnswered(db, [...inTime]).then(() => true, () => false));
@@ -78,10 +84,7 @@ function waitedTooLong(e: { decidedAt: number }): boolean {
 async function writeAlone(e: ApprovedRedemptions): Promise<true | Error> {
   if (waitedTooLong(e)) return tooSlow();
   try {
-    await onGateWriteConnection(e.decidedAt, async (db) => {
-      if (waitedTooLong(e)) throw tooSlow();
-      await insertRedemptionsAnswered(db, [e]);
-    });
+    await onGateWriteConnection(e.decidedAt, (db) => insertRedemptionsAnswered(db, [e]));
     return true;
   } catch (error) {
     // Our own new ids already there: the batch did commit, only its answer was lost.
@@ -122,7 +125,6 @@ function rejectedFor(items: PlanItem[], failures: Array<{ index: number; reason:
   });
 }
 
-/** Redis counters as the engine's usage snapshot (codes' own status and assignment come from the code cache). */
 /** Cached rules and zero counters: the reserve script is the judge of status, version and limits. */
 function assumedFreshUsage(resolved: ResolvedCodes): LiveUsage {
   return {
@@ -314,12 +316,7 @@ export async function reserveCheckout(
       const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
       const lock = { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items };
       const write = (db: SqlTarget) => insertLockAnswered(db, lock, answerOf(complete, response));
-      await ("decidedAt" in target
-        ? onGateWriteConnection(target.decidedAt, async (db) => {
-            if (waitedTooLong(target)) throw tooSlow();
-            await write(db);
-          })
-        : write(target));
+      await ("decidedAt" in target ? onGateWriteConnection(target.decidedAt, write) : write(target));
       return response;
     }
     return writeRedemptions(target, plan, { ...rowContext, lockId: null }, complete);
