@@ -1,5 +1,6 @@
 import { errors, type Requester, type UpstashRequest, type UpstashResponse } from "@upstash/redis";
 import { asError, createBatcher } from "@/server/batching";
+import type { PipelineTransport } from "./pipeline-transport";
 
 type Entry = { commands: unknown[][]; single: boolean };
 type Result = UpstashResponse<unknown>;
@@ -13,16 +14,20 @@ type Result = UpstashResponse<unknown>;
  * requests. Each caller still gets exactly the answer its own request would
  * have had: a pipeline is not atomic, so merging pipelines changes nothing,
  * and MULTI/EXEC transactions (and anything else) pass through untouched.
+ * With a `transport`, the batches go through it (pipeline-transport.ts) instead of `inner`.
  */
 export class CoalescingRequester implements Requester {
   private readonly send: (entry: Entry) => Promise<Result | Result[]>;
 
-  constructor(private readonly inner: Requester) {
+  constructor(
+    private readonly inner: Requester,
+    private readonly transport?: PipelineTransport,
+  ) {
     this.send = createBatcher<Entry, Result | Result[]>(async (entries) => {
       const body = entries.flatMap((e) => e.commands);
       let results: Result[];
       try {
-        results = (await inner.request<unknown>({ path: ["pipeline"], body })) as unknown as Result[];
+        results = await this.sendPipeline(body);
       } catch (error) {
         // The server refused the request (say, one malformed command): only that caller's request may fail.
         if (!(error instanceof errors.UpstashError) || entries.length === 1) throw error;
@@ -38,6 +43,14 @@ export class CoalescingRequester implements Requester {
         return e.single ? mine[0]! : mine;
       });
     });
+  }
+
+  private async sendPipeline(body: unknown[][]): Promise<Result[]> {
+    if (!this.transport) return (await this.inner.request<unknown>({ path: ["pipeline"], body })) as unknown as Result[];
+    const readYourWrites = this.inner.readYourWrites !== false;
+    const sent = await this.transport.send(body, readYourWrites ? this.inner.upstashSyncToken : undefined);
+    if (readYourWrites) this.inner.upstashSyncToken = sent.syncToken ?? "";
+    return sent.results;
   }
 
   private sendAlone(entry: Entry): Promise<Result | Result[]> {
