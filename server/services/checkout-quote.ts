@@ -1,15 +1,15 @@
 import { hashCodeForLookup } from "@/server/crypto/code-secrets";
-import { getDb } from "@/server/db/client";
+import { getDb, type Executor } from "@/server/db/client";
 import { findCodesByLookupHashes } from "@/server/db/queries/codes";
 import { findCouponsByIds } from "@/server/db/queries/coupons";
-import type { LiveCodeState, LiveCouponState } from "@/server/db/queries/read-live-usage";
+import { readLiveUsage, type LiveCodeState, type LiveCouponState } from "@/server/db/queries/read-live-usage";
 import { parseCode, type ParsedCode } from "@/server/domain/code-format";
 import { quote, type Candidate, type Coupon, type ResolvedCandidate, type UsageSnapshot } from "@/server/domain/quote";
 import { REASON_MESSAGES } from "@/server/domain/reasons";
 import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { getRedis } from "@/server/redis/client";
-import type { CouponUsage } from "@/server/redis/gate";
+import { readUsage, type CouponUsage } from "@/server/redis/gate";
 import { readCachedCodes, readCachedRules, writeCachedCodes, writeCachedRules, type CachedCode } from "@/server/redis/rules-cache";
 import { LRUCache } from "lru-cache";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
@@ -57,6 +57,24 @@ export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
   const found = [...codesByKey.values()].filter((c): c is FoundCode => c.found);
   const couponIds = [...new Set(found.map((c) => c.couponId))];
   return { parsed, codesByKey, rules: await loadRules(couponIds), found, couponIds };
+}
+
+/** The Redis gate's counters for the resolved codes' coupons (in `resolved.couponIds` order), and the coupons whose state is not loaded. */
+export async function readGateUsage(
+  redis: NonNullable<ReturnType<typeof getRedis>>,
+  resolved: ResolvedCodes,
+  customerId: string | null,
+): Promise<{ usage: CouponUsage[]; notLoaded: string[] }> {
+  const usage = await readUsage(
+    redis,
+    resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId })),
+  );
+  return { usage, notLoaded: resolved.couponIds.filter((_, i) => !usage[i]?.loaded) };
+}
+
+/** Postgres's count of the resolved codes' usage: redemptions plus live locks. */
+export function readPostgresUsage(db: Executor, resolved: ResolvedCodes, customerId: string | null): Promise<LiveUsage> {
+  return readLiveUsage(db, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId });
 }
 
 /** The Redis gate's counters as a usage snapshot; code status and assignment come from the (write-through) code cache. */

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { asError, createBatcher } from "@/server/batching";
 import { getDb, getGateWriteDb, withConnection, type Executor, type SqlTarget } from "@/server/db/client";
 import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
-import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
 import type { Reason } from "@/server/domain/reasons";
 import { REASON_MESSAGES } from "@/server/domain/reasons";
@@ -10,8 +9,8 @@ import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { currentGateMode, GATE_WRITE_DEADLINE_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { commitLock, readUsage, releaseLock, reserveUses, restoreUses, setCouponLiveStatus } from "@/server/redis/gate";
-import { liveFromGate, quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
+import { commitLock, releaseLock, reserveUses, restoreUses, setCouponLiveStatus } from "@/server/redis/gate";
+import { liveFromGate, quoteResolved, readGateUsage, readPostgresUsage, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
 import type { IdempotentAnswer } from "./run-idempotent";
@@ -154,10 +153,7 @@ async function decideInRedis(
   for (let attempt = 1; attempt <= REDIS_ATTEMPTS; attempt += 1) {
     let live: LiveUsage;
     if (needsUsage) {
-      const usage = await redisCall(() =>
-        readUsage(redis, resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId: caller.customer.id }))),
-      );
-      const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
+      const { usage, notLoaded } = await redisCall(() => readGateUsage(redis, resolved, caller.customer.id));
       if (notLoaded.length > 0) {
         await redisCall(() => ensureGateState(notLoaded));
         continue;
@@ -349,7 +345,7 @@ export async function reserveCheckout(
   // Postgres gate: the same decisions, serialised per coupon, written in the same transaction.
   const response = await getDb().transaction(async (tx) => {
     await lockCouponsForDecision(tx, resolved.couponIds);
-    const live = await readLiveUsage(tx, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId: caller.customer.id });
+    const live = await readPostgresUsage(tx, resolved, caller.customer.id);
     await refreshStaleRules(resolved, live.coupons);
     const plan = planFrom(quoteResolved(resolved, live, input.cart, caller.customer, now), resolved);
     try {

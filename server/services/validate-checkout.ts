@@ -1,11 +1,9 @@
 import { getDb } from "@/server/db/client";
-import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { readUsage } from "@/server/redis/gate";
 import { isRateLimited, recordFailedAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
-import { liveFromGate, quoteResolved, refreshStaleRules, resolveCodes, type LiveUsage, type ResolvedCodes } from "./checkout-quote";
+import { liveFromGate, quoteResolved, readGateUsage, readPostgresUsage, refreshStaleRules, resolveCodes, type LiveUsage, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { DomainError } from "./errors";
 
@@ -59,18 +57,14 @@ async function readUsageForQuote(resolved: ResolvedCodes, customerId: string | n
   const redis = getRedis();
   if (redis && currentGateMode().kind === "redis") {
     try {
-      const usage = await readUsage(
-        redis,
-        resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId })),
-      );
-      if (usage.every((u) => u.loaded)) return liveFromGate(resolved, usage);
+      const { usage, notLoaded } = await readGateUsage(redis, resolved, customerId);
+      if (notLoaded.length === 0) return liveFromGate(resolved, usage);
       // State not loaded yet (first use, after a flush): answer from Postgres now and have the gate
       // load it meanwhile (one rebuild per coupon per process, shared with lock and redeem).
-      const notLoaded = resolved.couponIds.filter((_, i) => !usage[i]?.loaded);
       ensureGateState(notLoaded).catch((error: unknown) => console.warn("[validate] loading the gate state failed:", error instanceof Error ? error.message : error));
     } catch (error) {
       reportRedisFailure(error);
     }
   }
-  return readLiveUsage(getDb(), { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId });
+  return readPostgresUsage(getDb(), resolved, customerId);
 }

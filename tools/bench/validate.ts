@@ -8,15 +8,12 @@
  *
  *   tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]
  */
-import path from "node:path";
 import {
-  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, ROOT, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startFreshServices, startNext,
-  throwIfStopping, track,
-  readLoadSettings, type LoadSettings,
+  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startBareServer, startFreshServices, startNext,
+  startProductionServer, throwIfStopping, readLoadSettings, type LoadSettings,
 } from "./harness";
 import type { LoadConfig, LoadResult } from "./load";
-import { serveNodeArgs, YOUNG_GENERATION_FLAG } from "../serve-command";
-import { findFreePortExcept, spawnManaged, waitForHttp } from "./processes";
+import { findFreePortExcept, waitForHttp } from "./processes";
 import {
   BARE_PATH, BENCH_CART, checkResponse, CLIENT_IP, expectedQuote, HOT_CODE, PERCENT_BPS, REQUEST_HEADERS, requestBody, TRPC_PATH,
   type ExpectedQuote, type TargetKind,
@@ -52,17 +49,9 @@ async function main(): Promise<void> {
   const servePort = await findFreePortExcept(RESERVED_PORTS);
   const nextPort = await findFreePortExcept(new Set([...RESERVED_PORTS, servePort]));
   const barePort = await findFreePortExcept(new Set([...RESERVED_PORTS, servePort, nextPort]));
-  // node --import tsx rather than the tsx CLI: one process to signal, no relaying parent.
-  const productionServer = track(spawnManaged("production server", process.execPath, serveNodeArgs(servePort, HOST), { cwd: ROOT, env: serverEnv, echo: settings.verbose }));
+  const productionServer = startProductionServer("production server", servePort, serverEnv, settings.verbose);
   const nextServer = startNext("next start", nextPort, serverEnv, settings.verbose);
-  const bareServer = track(
-    spawnManaged(
-      "bare node:http server",
-      process.execPath,
-      [YOUNG_GENERATION_FLAG, "--import", "tsx", path.join(ROOT, "tools", "bench", "bare-server.ts"), "--port", String(barePort), "--host", HOST],
-      { cwd: ROOT, env: serverEnv, echo: settings.verbose },
-    ),
-  );
+  const bareServer = startBareServer("bare node:http server", "bare-server.ts", barePort, serverEnv, settings.verbose);
   await Promise.all([
     waitForHttp(`http://${HOST}:${servePort}/api/health`, SERVER_READY_TIMEOUT_MS, productionServer),
     waitForHttp(`http://${HOST}:${nextPort}/api/health`, SERVER_READY_TIMEOUT_MS, nextServer),
