@@ -1,8 +1,7 @@
 import type { Cart } from "@/server/domain/schemas";
-import { CheckoutRejectedError } from "./errors";
 import { redeemLock, reserveCheckout, type CheckoutCustomerCaller, type RedeemResult } from "./reserve-checkout";
 import { runIdempotent } from "./run-idempotent";
-import { assertNotRateLimited, countFailedCodes } from "./validate-checkout";
+import { guardCodeGuesses } from "./validate-checkout";
 
 export type RedeemInput = ({ lockId: string } | { codes: string[]; cart: Cart }) & { orderId: string; idempotencyKey: string };
 
@@ -11,11 +10,5 @@ export async function redeemCheckout(input: RedeemInput, caller: CheckoutCustome
   const { idempotencyKey, ...payload } = input;
   const ref = { scope: caller.customer.id, key: idempotencyKey, operation: "redeem", payload };
   if ("lockId" in input) return runIdempotent(ref, (complete) => redeemLock({ lockId: input.lockId, orderId: input.orderId }, caller, complete));
-  await assertNotRateLimited(caller);
-  try {
-    return await runIdempotent(ref, (complete) => reserveCheckout("redeem", input, caller, complete) as Promise<RedeemResult>);
-  } catch (error) {
-    if (error instanceof CheckoutRejectedError) await countFailedCodes(caller, error);
-    throw error;
-  }
+  return guardCodeGuesses(caller, () => runIdempotent(ref, (complete) => reserveCheckout("redeem", input, caller, complete) as Promise<RedeemResult>));
 }

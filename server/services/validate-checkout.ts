@@ -5,7 +5,7 @@ import { getRedis } from "@/server/redis/client";
 import { isRateLimited, recordFailedAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
 import { liveFromGate, quoteResolved, readGateUsage, readPostgresUsage, refreshStaleRules, resolveCodes, type LiveUsage, type ResolvedCodes } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
-import { DomainError } from "./errors";
+import { CheckoutRejectedError, DomainError } from "./errors";
 
 export type CheckoutCaller = {
   /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
@@ -28,6 +28,20 @@ export async function assertNotRateLimited(caller: CheckoutCaller): Promise<void
 export async function countFailedCodes(caller: CheckoutCaller, quote: Pick<Quote, "rejected">): Promise<void> {
   const failures = quote.rejected.filter((r) => r.reason === "NOT_FOUND" || r.reason === "INVALID_FORMAT").length;
   if (failures > 0) await recordFailedAttempts(rateLimitSubjects(caller), failures);
+}
+
+/**
+ * Lock and redeem with codes: refused while the caller is over the failed-guess limits, and a refusal
+ * naming unknown codes counts against them, as validate does.
+ */
+export async function guardCodeGuesses<T>(caller: CheckoutCaller, run: () => Promise<T>): Promise<T> {
+  await assertNotRateLimited(caller);
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CheckoutRejectedError) await countFailedCodes(caller, error);
+    throw error;
+  }
 }
 
 /**
