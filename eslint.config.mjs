@@ -1,6 +1,7 @@
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
 
 const FRAMEWORK_AND_IO = [
   "next", "next/*", "react", "react-dom", "@trpc/*", "drizzle-orm", "drizzle-orm/*", "postgres",
@@ -11,6 +12,8 @@ const FRAMEWORK_AND_IO = [
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  // Layout is Prettier's job (npm run format); eslint keeps to meaning.
+  prettier,
   globalIgnores([".next/**", "node_modules/**", ".data/**", "drizzle/**", "test-results/**", "playwright-report/**", "e2e/.artifacts/**", "next-env.d.ts"]),
   {
     rules: {
