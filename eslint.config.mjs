@@ -4,9 +4,26 @@ import nextTs from "eslint-config-next/typescript";
 import prettier from "eslint-config-prettier/flat";
 
 const FRAMEWORK_AND_IO = [
-  "next", "next/*", "react", "react-dom", "@trpc/*", "drizzle-orm", "drizzle-orm/*", "postgres",
-  "@upstash/*", "ioredis", "node:*", "fs", "net", "http", "child_process", "@/server/db/*",
-  "@/server/redis/*", "@/server/services/*", "@/server/api/*", "@/server/env",
+  "next",
+  "next/*",
+  "react",
+  "react-dom",
+  "@trpc/*",
+  "drizzle-orm",
+  "drizzle-orm/*",
+  "postgres",
+  "@upstash/*",
+  "ioredis",
+  "node:*",
+  "fs",
+  "net",
+  "http",
+  "child_process",
+  "@/server/db/*",
+  "@/server/redis/*",
+  "@/server/services/*",
+  "@/server/api/*",
+  "@/server/env",
 ];
 
 export default defineConfig([
@@ -14,7 +31,16 @@ export default defineConfig([
   ...nextTs,
   // Layout is Prettier's job (npm run format); eslint keeps to meaning.
   prettier,
-  globalIgnores([".next/**", "node_modules/**", ".data/**", "drizzle/**", "test-results/**", "playwright-report/**", "e2e/.artifacts/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    "node_modules/**",
+    ".data/**",
+    "drizzle/**",
+    "test-results/**",
+    "playwright-report/**",
+    "e2e/.artifacts/**",
+    "next-env.d.ts",
+  ]),
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -24,7 +50,10 @@ export default defineConfig([
     // server/domain is pure: no framework, no I/O (STYLE.md, direction of imports).
     files: ["server/domain/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: FRAMEWORK_AND_IO, message: "server/domain is pure: no framework or I/O imports." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: FRAMEWORK_AND_IO, message: "server/domain is pure: no framework or I/O imports." }] },
+      ],
     },
   },
   {
@@ -32,7 +61,10 @@ export default defineConfig([
     files: ["server/**/*.ts", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
     ignores: ["server/env.ts", "**/*.test.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through server/env.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through server/env.ts." },
+      ],
     },
   },
 ]);

@@ -5,7 +5,11 @@ export const ADMIN = DEMO_ACCOUNTS.find((a) => a.role === "admin")!;
 export const VIEWER = DEMO_ACCOUNTS.find((a) => a.role === "viewer")!;
 export const SHOPPER = DEMO_ACCOUNTS.find((a) => a.role === "shopper")!;
 
-export async function signIn(page: Page, account: { email: string; password: string }, callbackUrl = "/"): Promise<void> {
+export async function signIn(
+  page: Page,
+  account: { email: string; password: string },
+  callbackUrl = "/",
+): Promise<void> {
   await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);

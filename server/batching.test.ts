@@ -188,7 +188,10 @@ describe("createBatcher: who gets what", () => {
 
   it("run answering the wrong number of results rejects the batch's callers instead of leaving them hanging", async () => {
     let calls = 0;
-    const load = createBatcher((inputs: readonly number[]) => Promise.resolve((calls += 1) === 1 ? inputs.slice(1) : inputs.map((i) => i * 10)), { maxInFlight: 1 });
+    const load = createBatcher(
+      (inputs: readonly number[]) => Promise.resolve((calls += 1) === 1 ? inputs.slice(1) : inputs.map((i) => i * 10)),
+      { maxInFlight: 1 },
+    );
     const results = await Promise.allSettled([load(1), load(2)]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     // The slot is free again.
@@ -218,7 +221,16 @@ describe("createBatcher: maxBatchSize", () => {
     runs[1]!.reply.resolve(["r1", "r2", "r3"]);
     runs[2]!.reply.resolve(["r4", new Error("bad 5"), "r6"]);
     await settle();
-    expect(waiting.map((w) => (w.error instanceof Error ? w.error.message : w.value))).toEqual(["r1", "r2", "r3", "r4", "bad 5", "r6", "r7", "bad 8"]);
+    expect(waiting.map((w) => (w.error instanceof Error ? w.error.message : w.value))).toEqual([
+      "r1",
+      "r2",
+      "r3",
+      "r4",
+      "bad 5",
+      "r6",
+      "r7",
+      "bad 8",
+    ]);
     expect(waiting.every((w) => w.settled === 1)).toBe(true);
   });
 
@@ -240,7 +252,12 @@ describe("createBatcher: maxBatchSize", () => {
     runs[1]!.reply.resolve(["r1", "r2"]);
     runs[2]!.reply.reject(new Error("chunk 2 timed out"));
     await settle();
-    expect(waiting.map((w) => (w.error instanceof Error ? `error: ${w.error.message}` : w.value))).toEqual(["r1", "r2", "error: chunk 2 timed out", "error: chunk 2 timed out"]);
+    expect(waiting.map((w) => (w.error instanceof Error ? `error: ${w.error.message}` : w.value))).toEqual([
+      "r1",
+      "r2",
+      "error: chunk 2 timed out",
+      "error: chunk 2 timed out",
+    ]);
   });
 });
 
@@ -254,95 +271,112 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** What run gives for input i: an Error for every 5th input, otherwise a value derived from it. */
-const answerFor = (input: number): string | Error => (input % 5 === 3 ? new Error(`refused ${input}`) : `value ${input}`);
+const answerFor = (input: number): string | Error =>
+  input % 5 === 3 ? new Error(`refused ${input}`) : `value ${input}`;
 
 describe("createBatcher: property", () => {
   it("for any interleaving of calls, ticks, answers and throws: every call settles once, with what run gave for its input; in flight never exceeds maxInFlight", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.array(stepArb, { minLength: 1, maxLength: 60 }), async (maxInFlight, steps) => {
-        const { run, runs, peak } = controlledRun<number, string>();
-        const load = createBatcher(run, { maxInFlight });
-        const calls: Array<ReturnType<typeof track<string>>> = [];
-        /** For each run: its throw, when it threw. */
-        const thrown = new Map<number, Error>();
-        const open = () => runs.map((r, i) => i).filter((i) => !answered.has(i));
-        const answered = new Set<number>();
-        const answer = (index: number, how: "resolve" | "throw") => {
-          answered.add(index);
-          const target = runs[index]!;
-          if (how === "resolve") target.reply.resolve(target.inputs.map(answerFor));
-          else {
-            const error = new Error(`batch ${index} failed`);
-            thrown.set(index, error);
-            target.reply.reject(error);
-          }
-        };
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(stepArb, { minLength: 1, maxLength: 60 }),
+        async (maxInFlight, steps) => {
+          const { run, runs, peak } = controlledRun<number, string>();
+          const load = createBatcher(run, { maxInFlight });
+          const calls: Array<ReturnType<typeof track<string>>> = [];
+          /** For each run: its throw, when it threw. */
+          const thrown = new Map<number, Error>();
+          const open = () => runs.map((r, i) => i).filter((i) => !answered.has(i));
+          const answered = new Set<number>();
+          const answer = (index: number, how: "resolve" | "throw") => {
+            answered.add(index);
+            const target = runs[index]!;
+            if (how === "resolve") target.reply.resolve(target.inputs.map(answerFor));
+            else {
+              const error = new Error(`batch ${index} failed`);
+              thrown.set(index, error);
+              target.reply.reject(error);
+            }
+          };
 
-        for (const step of steps) {
-          if (step.kind === "call") calls.push(track(load(calls.length)));
-          else if (step.kind === "tick") await tick();
-          else {
-            const candidates = open();
-            if (candidates.length > 0) answer(candidates[step.pick % candidates.length]!, step.kind === "resolve" ? "resolve" : "throw");
+          for (const step of steps) {
+            if (step.kind === "call") calls.push(track(load(calls.length)));
+            else if (step.kind === "tick") await tick();
+            else {
+              const candidates = open();
+              if (candidates.length > 0)
+                answer(candidates[step.pick % candidates.length]!, step.kind === "resolve" ? "resolve" : "throw");
+            }
+            expect(runs.length - answered.size).toBeLessThanOrEqual(maxInFlight);
           }
-          expect(runs.length - answered.size).toBeLessThanOrEqual(maxInFlight);
-        }
-        // Drain: answer whatever is still open until every call has settled.
-        for (let round = 0; round < 1_000 && calls.some((c) => c.settled === 0); round += 1) {
-          for (const index of open()) answer(index, "resolve");
-          await tick();
-        }
-        await settle();
+          // Drain: answer whatever is still open until every call has settled.
+          for (let round = 0; round < 1_000 && calls.some((c) => c.settled === 0); round += 1) {
+            for (const index of open()) answer(index, "resolve");
+            await tick();
+          }
+          await settle();
 
-        expect(peak()).toBeLessThanOrEqual(maxInFlight);
-        // Every input went to exactly one batch, batches in call order.
-        expect(runs.flatMap((r) => r.inputs)).toEqual(calls.map((_, i) => i));
-        runs.forEach((r, index) => {
-          for (const input of r.inputs) {
-            const caller = calls[input]!;
-            expect(caller.settled).toBe(1);
-            const error = thrown.get(index);
-            const expected = answerFor(input);
-            if (error) expect(caller.error).toBe(error);
-            else if (expected instanceof Error) expect((caller.error as Error).message).toBe(expected.message);
-            else expect(caller.value).toBe(expected);
-          }
-        });
-      }),
+          expect(peak()).toBeLessThanOrEqual(maxInFlight);
+          // Every input went to exactly one batch, batches in call order.
+          expect(runs.flatMap((r) => r.inputs)).toEqual(calls.map((_, i) => i));
+          runs.forEach((r, index) => {
+            for (const input of r.inputs) {
+              const caller = calls[input]!;
+              expect(caller.settled).toBe(1);
+              const error = thrown.get(index);
+              const expected = answerFor(input);
+              if (error) expect(caller.error).toBe(error);
+              else if (expected instanceof Error) expect((caller.error as Error).message).toBe(expected.message);
+              else expect(caller.value).toBe(expected);
+            }
+          });
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("with any maxBatchSize, no run gets more than maxBatchSize inputs and every caller gets its own answer", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 8 }), async (maxBatchSize, waves) => {
-        const sizes: number[] = [];
-        const load = createBatcher(
-          async (inputs: readonly number[]) => {
-            sizes.push(inputs.length);
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 8 }),
+        async (maxBatchSize, waves) => {
+          const sizes: number[] = [];
+          const load = createBatcher(
+            async (inputs: readonly number[]) => {
+              sizes.push(inputs.length);
+              await tick();
+              return inputs.map(answerFor);
+            },
+            { maxInFlight: 1, maxBatchSize },
+          );
+          let next = 0;
+          const calls: Array<{ input: number; result: Promise<PromiseSettledResult<string>> }> = [];
+          for (const wave of waves) {
+            for (let i = 0; i < wave; i += 1) {
+              const input = next++;
+              calls.push({
+                input,
+                result: load(input).then(
+                  (value) => ({ status: "fulfilled" as const, value }),
+                  (reason: unknown) => ({ status: "rejected" as const, reason }),
+                ),
+              });
+            }
             await tick();
-            return inputs.map(answerFor);
-          },
-          { maxInFlight: 1, maxBatchSize },
-        );
-        let next = 0;
-        const calls: Array<{ input: number; result: Promise<PromiseSettledResult<string>> }> = [];
-        for (const wave of waves) {
-          for (let i = 0; i < wave; i += 1) {
-            const input = next++;
-            calls.push({ input, result: load(input).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })) });
           }
-          await tick();
-        }
-        for (const { input, result } of calls) {
-          const outcome = await result;
-          const expected = answerFor(input);
-          if (expected instanceof Error) expect(outcome.status === "rejected" && (outcome.reason as Error).message).toBe(expected.message);
-          else expect(outcome).toEqual({ status: "fulfilled", value: expected });
-        }
-        expect(Math.max(0, ...sizes)).toBeLessThanOrEqual(maxBatchSize);
-        expect(sizes.reduce((a, b) => a + b, 0)).toBe(next);
-      }),
+          for (const { input, result } of calls) {
+            const outcome = await result;
+            const expected = answerFor(input);
+            if (expected instanceof Error)
+              expect(outcome.status === "rejected" && (outcome.reason as Error).message).toBe(expected.message);
+            else expect(outcome).toEqual({ status: "fulfilled", value: expected });
+          }
+          expect(Math.max(0, ...sizes)).toBeLessThanOrEqual(maxBatchSize);
+          expect(sizes.reduce((a, b) => a + b, 0)).toBe(next);
+        },
+      ),
       { numRuns: 200 },
     );
   });

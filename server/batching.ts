@@ -36,7 +36,9 @@ export function createBatcher<In, Out>(
         const chunks: In[][] = [];
         for (let i = 0; i < inputs.length; i += maxBatchSize) chunks.push(inputs.slice(i, i + maxBatchSize));
         // Chunks run side by side; a chunk that throws fails its own callers only.
-        const settled = await Promise.all(chunks.map((chunk) => run(chunk).catch((error: unknown) => chunk.map(() => asError(error)))));
+        const settled = await Promise.all(
+          chunks.map((chunk) => run(chunk).catch((error: unknown) => chunk.map(() => asError(error)))),
+        );
         return settled.flat();
       } finally {
         release();

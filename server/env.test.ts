@@ -44,6 +44,8 @@ describe("parseEnv", () => {
   });
 
   it("requires the REST token when a Redis URL is given", () => {
-    expect(() => parseEnv({ ...valid, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1" })).toThrow(/UPSTASH_REDIS_REST_TOKEN: is required/);
+    expect(() => parseEnv({ ...valid, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:1" })).toThrow(
+      /UPSTASH_REDIS_REST_TOKEN: is required/,
+    );
   });
 });

@@ -35,7 +35,9 @@ export const envSchema = z
     DATABASE_POOL_SIZE: intFrom(10, 1, 200),
     UPSTASH_REDIS_REST_URL: optionalUrl,
     UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
-    AUTH_SECRET: z.string({ error: "is required (any random string of 32+ characters)" }).min(32, "must be at least 32 characters"),
+    AUTH_SECRET: z
+      .string({ error: "is required (any random string of 32+ characters)" })
+      .min(32, "must be at least 32 characters"),
     CODE_HMAC_KEY: key32,
     CODE_ENCRYPTION_KEY: key32,
     DEFAULT_EXPIRATION_DAYS: intFrom(30, 1, 3650),
@@ -54,7 +56,11 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {
-      ctx.addIssue({ code: "custom", path: ["UPSTASH_REDIS_REST_TOKEN"], message: "is required when UPSTASH_REDIS_REST_URL is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_TOKEN"],
+        message: "is required when UPSTASH_REDIS_REST_URL is set",
+      });
     }
   });
 

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   if (task === "seed") {
     const { db, sql } = createDatabase(url, { max: 2 });
     // Sample codes need the code keys: the environment's, else the running dev server's.
-    const counts = await seedDatabase(db, seedSecretsFrom({ ...running, ...process.env })).finally(() => sql.end({ timeout: 5 }));
+    const counts = await seedDatabase(db, seedSecretsFrom({ ...running, ...process.env })).finally(() =>
+      sql.end({ timeout: 5 }),
+    );
     console.log(`seed: ${counts.users} users, ${counts.products} products`);
   } else {
     console.log("migrate: done");

@@ -76,13 +76,20 @@ async function launch(
   log: ((line: string) => void) | undefined,
 ): Promise<RedisServerHandle> {
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--save", "",
-    "--appendonly", "no",
-    "--dir", dir,
-    "--daemonize", "no",
-    "--logfile", "",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--logfile",
+    "",
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   trackChild(child);
@@ -135,7 +142,9 @@ async function launch(
     if (await answersPing(port)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${BINARY} on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms\n${recent.join("\n")}`);
+      throw new Error(
+        `${BINARY} on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms\n${recent.join("\n")}`,
+      );
     }
     await sleep(50);
   }

@@ -57,7 +57,11 @@ export async function startLocalServices(opts: Options): Promise<LocalServices> 
     if (source.DATABASE_URL) {
       env.DATABASE_URL = source.DATABASE_URL;
     } else {
-      const pg = await startEmbeddedPostgres({ dir: path.join(dataDir, "pg"), database: "coupons", log: (l) => log(`[pg] ${l}`) });
+      const pg = await startEmbeddedPostgres({
+        dir: path.join(dataDir, "pg"),
+        database: "coupons",
+        log: (l) => log(`[pg] ${l}`),
+      });
       stops.push(pg.stop);
       env.DATABASE_URL = pg.url;
       postgresMode = "local";
@@ -126,5 +130,8 @@ export function seedSecretsFrom(env: Record<string, string | undefined>): SeedCo
   if (!env.CODE_HMAC_KEY || !env.CODE_ENCRYPTION_KEY) return undefined;
   const hmacKey = Buffer.from(env.CODE_HMAC_KEY, "hex");
   const encryptionKey = Buffer.from(env.CODE_ENCRYPTION_KEY, "hex");
-  return { lookupHash: (key) => hashCodeForLookup(key, hmacKey), encrypt: (display) => encryptCode(display, encryptionKey) };
+  return {
+    lookupHash: (key) => hashCodeForLookup(key, hmacKey),
+    encrypt: (display) => encryptCode(display, encryptionKey),
+  };
 }

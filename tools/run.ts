@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     );
   }
   // Lets `npm run db:migrate` / `db:seed` reach the running services.
-  writeFileSync(path.join(dataDir, "running.json"), JSON.stringify({ pid: process.pid, env: services.env }), { mode: 0o600 });
+  writeFileSync(path.join(dataDir, "running.json"), JSON.stringify({ pid: process.pid, env: services.env }), {
+    mode: 0o600,
+  });
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -65,8 +67,14 @@ async function main(): Promise<void> {
     if (next && next.exitCode === null) {
       next.kill("SIGTERM");
       await new Promise((resolve) => {
-        const timer = setTimeout(() => { next?.kill("SIGKILL"); resolve(undefined); }, 5_000);
-        next.once("exit", () => { clearTimeout(timer); resolve(undefined); });
+        const timer = setTimeout(() => {
+          next?.kill("SIGKILL");
+          resolve(undefined);
+        }, 5_000);
+        next.once("exit", () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        });
       });
     }
     await services.stop();
@@ -86,7 +94,10 @@ async function main(): Promise<void> {
   }
 
   // dev: `next dev`. start: the production server (tools/serve.ts): the build behind node:http, tRPC on node:http.
-  const args = mode === "dev" ? [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"] : serveNodeArgs(port, "127.0.0.1");
+  const args =
+    mode === "dev"
+      ? [nextBin, "dev", "--port", String(port), "--hostname", "127.0.0.1"]
+      : serveNodeArgs(port, "127.0.0.1");
   const child = spawn(process.execPath, args, {
     env: childEnv,
     stdio: ["ignore", "pipe", "inherit"],

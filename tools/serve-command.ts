@@ -16,5 +16,15 @@ export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
  *   that condition (as in Next's own server bundles).
  */
 export function serveNodeArgs(port: number, host: string): string[] {
-  return [YOUNG_GENERATION_FLAG, "--conditions=react-server", "--import", "tsx", SERVE_SCRIPT, "--port", String(port), "--host", host];
+  return [
+    YOUNG_GENERATION_FLAG,
+    "--conditions=react-server",
+    "--import",
+    "tsx",
+    SERVE_SCRIPT,
+    "--port",
+    String(port),
+    "--host",
+    host,
+  ];
 }

@@ -28,11 +28,17 @@ import { findFreePort } from "./free-port";
 import { waitForHttp } from "./wait-for-http";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const USAGE = "usage: node --max-semi-space-size=64 --conditions=react-server --import tsx tools/serve.ts [--port 3000] [--host 127.0.0.1]";
+const USAGE =
+  "usage: node --max-semi-space-size=64 --conditions=react-server --import tsx tools/serve.ts [--port 3000] [--host 127.0.0.1]";
 const NEXT_HOST = "127.0.0.1";
 const NEXT_READY_TIMEOUT_MS = 120_000;
 
-const { values } = parseArgs({ options: { port: { type: "string", default: process.env.PORT ?? "3000" }, host: { type: "string", default: "127.0.0.1" } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: process.env.PORT ?? "3000" },
+    host: { type: "string", default: "127.0.0.1" },
+  },
+});
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(USAGE);
@@ -76,7 +82,9 @@ const server = http.createServer((req, res) => {
   else proxy.web(req, res);
 });
 server.on("upgrade", (req, socket, head) => proxy.ws(req, socket, head));
-server.listen(port, values.host, () => console.log(`> ready on http://${values.host}:${port} (tRPC on node:http; pages by Next.js on ${nextOrigin})`));
+server.listen(port, values.host, () =>
+  console.log(`> ready on http://${values.host}:${port} (tRPC on node:http; pages by Next.js on ${nextOrigin})`),
+);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -2,7 +2,11 @@
  * Polls until the URL answers below 500. `gone()` names why to stop early (the server process died);
  * `describe()` adds context (e.g. the server's recent output) to the errors.
  */
-export async function waitForHttp(url: string, timeoutMs: number, opts: { gone?: () => string | undefined; describe?: () => string } = {}): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  opts: { gone?: () => string | undefined; describe?: () => string } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const context = () => (opts.describe ? `:\n${opts.describe()}` : "");
   while (Date.now() < deadline) {

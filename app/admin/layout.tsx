@@ -11,8 +11,10 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   return (
     <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
       <aside className="space-y-1 text-sm">
-        <p className="px-3 pb-2 text-xs font-semibold uppercase tracking-wide text-slate-400">Admin console</p>
-        <Link href="/admin" className="block rounded-lg px-3 py-2 font-medium text-slate-700 hover:bg-white">Overview</Link>
+        <p className="px-3 pb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">Admin console</p>
+        <Link href="/admin" className="block rounded-lg px-3 py-2 font-medium text-slate-700 hover:bg-white">
+          Overview
+        </Link>
       </aside>
       <div>{children}</div>
     </div>

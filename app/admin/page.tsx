@@ -21,7 +21,9 @@ export default async function AdminOverviewPage() {
         {stats.map((s) => (
           <Card key={s.label}>
             <p className="text-sm text-slate-500">{s.label}</p>
-            <p className="mt-1 text-3xl font-semibold" data-testid={`stat-${s.label.toLowerCase()}`}>{s.value}</p>
+            <p className="mt-1 text-3xl font-semibold" data-testid={`stat-${s.label.toLowerCase()}`}>
+              {s.value}
+            </p>
           </Card>
         ))}
       </div>

@@ -14,7 +14,11 @@ function safeCallback(value: FormDataEntryValue | null): string {
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
   try {
-    await signIn("credentials", { email, password: String(form.get("password") ?? ""), redirectTo: safeCallback(form.get("callbackUrl")) });
+    await signIn("credentials", {
+      email,
+      password: String(form.get("password") ?? ""),
+      redirectTo: safeCallback(form.get("callbackUrl")),
+    });
     return {};
   } catch (error) {
     // signIn throws a redirect on success; only auth failures are answered here.

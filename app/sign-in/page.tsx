@@ -15,11 +15,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <SignInForm callbackUrl={callbackUrl ?? "/"} />
       </Card>
       <Card className="bg-slate-50 p-8">
-        <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">Demo accounts</h2>
+        <h2 className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">Demo accounts</h2>
         <ul className="space-y-2 text-sm">
           {DEMO_ACCOUNTS.map((a) => (
             <li key={a.email} className="flex flex-wrap justify-between gap-2">
-              <span><span className="font-medium">{a.role}</span> · {a.email}</span>
+              <span>
+                <span className="font-medium">{a.role}</span> · {a.email}
+              </span>
               <code className="text-slate-500">{a.password}</code>
             </li>
           ))}

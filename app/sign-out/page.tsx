@@ -16,7 +16,9 @@ export default function SignOutPage() {
           await signOut({ redirectTo: "/" });
         }}
       >
-        <Button type="submit" className="w-full">Sign out</Button>
+        <Button type="submit" className="w-full">
+          Sign out
+        </Button>
       </form>
     </Card>
   );

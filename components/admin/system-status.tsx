@@ -27,7 +27,9 @@ export function SystemStatus() {
                 <dt className="font-medium capitalize">{name}</dt>
                 <dd className="flex items-center gap-2">
                   {dep.latencyMs !== undefined && <span className="text-slate-400">{dep.latencyMs} ms</span>}
-                  <Badge tone={TONE[dep.status]} data-testid={`status-${name}`}>{dep.status}</Badge>
+                  <Badge tone={TONE[dep.status]} data-testid={`status-${name}`}>
+                    {dep.status}
+                  </Badge>
                 </dd>
               </div>
             );

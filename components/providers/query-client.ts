@@ -5,7 +5,10 @@ export function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
       queries: { staleTime: 30_000 },
-      dehydrate: { serializeData: superjson.serialize, shouldDehydrateQuery: (q) => defaultShouldDehydrateQuery(q) || q.state.status === "pending" },
+      dehydrate: {
+        serializeData: superjson.serialize,
+        shouldDehydrateQuery: (q) => defaultShouldDehydrateQuery(q) || q.state.status === "pending",
+      },
       hydrate: { deserializeData: superjson.deserialize },
     },
   });

@@ -17,7 +17,13 @@ export function ProductTile({ name, categoryId }: { name: string; categoryId: st
     .map((w) => w[0]!.toUpperCase())
     .join("");
   return (
-    <div aria-hidden className={cn("flex h-20 items-center justify-center rounded-lg bg-gradient-to-br text-2xl font-bold tracking-wider text-white/90", TONES[categoryId] ?? "from-slate-400 to-slate-600")}>
+    <div
+      aria-hidden
+      className={cn(
+        "flex h-20 items-center justify-center rounded-lg bg-gradient-to-br text-2xl font-bold tracking-wider text-white/90",
+        TONES[categoryId] ?? "from-slate-400 to-slate-600",
+      )}
+    >
       {initials}
     </div>
   );

@@ -14,7 +14,15 @@ import {
 
 export { ConflictError, DependencyUnavailableError, DomainError, InvalidInputError, NotFoundError };
 
-const EXPECTED_ERRORS = [DomainError, NotFoundError, ConflictError, InvalidInputError, DependencyUnavailableError, IdempotencyMismatchError, InProgressError];
+const EXPECTED_ERRORS = [
+  DomainError,
+  NotFoundError,
+  ConflictError,
+  InvalidInputError,
+  DependencyUnavailableError,
+  IdempotencyMismatchError,
+  InProgressError,
+];
 
 /**
  * The one table mapping domain reasons to tRPC codes and HTTP statuses
@@ -51,18 +59,26 @@ export function isExpectedError(error: unknown): boolean {
 
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
-  if (error instanceof CheckoutRejectedError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof CheckoutRejectedError)
+    return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof DomainError) {
     return new TRPCError({ code: REASON_STATUS[error.reason].code, message: error.message, cause: error });
   }
   if (error instanceof NotFoundError) return new TRPCError({ code: "NOT_FOUND", message: error.message, cause: error });
-  if (error instanceof IdempotencyMismatchError) return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
-  if (error instanceof InProgressError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
+  if (error instanceof IdempotencyMismatchError)
+    return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
+  if (error instanceof InProgressError)
+    return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   if (error instanceof ConflictError) return new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
   // Input that passed its schema but breaks a rule of the data (e.g. no such user): 422, like the rule reasons.
-  if (error instanceof InvalidInputError) return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
+  if (error instanceof InvalidInputError)
+    return new TRPCError({ code: "UNPROCESSABLE_CONTENT", message: error.message, cause: error });
   if (error instanceof DependencyUnavailableError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: error.message, cause: error });
   }
-  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error instanceof Error ? error : undefined });
+  return new TRPCError({
+    code: "INTERNAL_SERVER_ERROR",
+    message: "Internal error",
+    cause: error instanceof Error ? error : undefined,
+  });
 }

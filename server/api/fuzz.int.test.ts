@@ -61,11 +61,21 @@ function encode(input: unknown): string {
     return JSON.stringify(superjson.serialize(input));
   } catch {
     // BigInts (superjson refused the object around them) go as decimal strings.
-    return JSON.stringify({ json: input }, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+    return JSON.stringify({ json: input }, (_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    );
   }
 }
 
-type Call = { path: Path; who: Who; body: string; method?: Method; contentType?: string | null; ip?: string; label?: string };
+type Call = {
+  path: Path;
+  who: Who;
+  body: string;
+  method?: Method;
+  contentType?: string | null;
+  ip?: string;
+  label?: string;
+};
 
 async function send(call: Call): Promise<Answer> {
   requests += 1;
@@ -79,7 +89,11 @@ async function send(call: Call): Promise<Answer> {
   if (call.contentType !== null) headers.set("content-type", call.contentType);
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: new Request(`http://localhost/api/trpc/${call.path}`, { method, headers, body: method === "GET" ? undefined : call.body }),
+    req: new Request(`http://localhost/api/trpc/${call.path}`, {
+      method,
+      headers,
+      body: method === "GET" ? undefined : call.body,
+    }),
     router: appRouter,
     createContext: () => createTRPCContext({ headers, session: sessionOf(call.who) }),
   });
@@ -115,13 +129,15 @@ type Expectation = {
   inputError?: boolean;
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Why an answer breaks the contract; empty when it is fine. */
 function problemsOf(answer: Answer, expectation: Expectation): string[] {
   const problems: string[] = [];
   if (answer.status >= 500) problems.push(`server error ${answer.status}`);
-  if (!expectation.statuses.includes(answer.status)) problems.push(`status ${answer.status}, expected one of ${expectation.statuses.join("/")}`);
+  if (!expectation.statuses.includes(answer.status))
+    problems.push(`status ${answer.status}, expected one of ${expectation.statuses.join("/")}`);
   const body = answer.body;
   if (answer.status >= 200 && answer.status < 300) {
     if (!isRecord(body) || !isRecord(body.result) || !("data" in body.result)) problems.push("2xx without result.data");
@@ -132,18 +148,23 @@ function problemsOf(answer: Answer, expectation: Expectation): string[] {
   const data = isRecord(error.data) ? error.data : {};
   const message = error.message;
   if (typeof message !== "string" || message.trim().length === 0) problems.push("empty message");
-  else if (UNCLEAR_MESSAGE.test(message) || message === data.code) problems.push(`unclear message ${JSON.stringify(message.slice(0, 200))}`);
-  if (data.httpStatus !== answer.status) problems.push(`data.httpStatus ${String(data.httpStatus)} != ${answer.status}`);
-  if (typeof data.code !== "string" || HTTP_OF_CODE[data.code] !== answer.status) problems.push(`code ${String(data.code)} does not map to ${answer.status}`);
+  else if (UNCLEAR_MESSAGE.test(message) || message === data.code)
+    problems.push(`unclear message ${JSON.stringify(message.slice(0, 200))}`);
+  if (data.httpStatus !== answer.status)
+    problems.push(`data.httpStatus ${String(data.httpStatus)} != ${answer.status}`);
+  if (typeof data.code !== "string" || HTTP_OF_CODE[data.code] !== answer.status)
+    problems.push(`code ${String(data.code)} does not map to ${answer.status}`);
   if (data.code === "BAD_REQUEST" && expectation.inputError) {
     const zod = data.zodError;
-    if (!(isRecord(zod) && isRecord(zod.fieldErrors) && Array.isArray(zod.formErrors))) problems.push("BAD_REQUEST input error without data.zodError");
+    if (!(isRecord(zod) && isRecord(zod.fieldErrors) && Array.isArray(zod.formErrors)))
+      problems.push("BAD_REQUEST input error without data.zodError");
   }
   if (answer.status === 429 && data.reason !== "RATE_LIMITED") problems.push(`429 with reason ${String(data.reason)}`);
   return problems;
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text);
+const clip = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max)}... (${text.length} chars)` : text;
 
 // Reported, not asserted: how large an error answer a bad input can provoke.
 let largestError = { bytes: 0, call: "" };
@@ -157,7 +178,8 @@ async function expectContract(call: Call, expectation: Expectation): Promise<Ans
   const problems = problemsOf(answer, expectation);
   if (answer.status >= 400) {
     const bytes = typeof answer.body === "string" ? answer.body.length : JSON.stringify(answer.body).length;
-    if (bytes > largestError.bytes) largestError = { bytes, call: `${call.label ?? ""} ${call.path} (request ${call.body.length} bytes)` };
+    if (bytes > largestError.bytes)
+      largestError = { bytes, call: `${call.label ?? ""} ${call.path} (request ${call.body.length} bytes)` };
   }
   if (answer.status === 200) recordCreated(call.path, answer);
   if (problems.length > 0) {
@@ -201,7 +223,10 @@ function expectedFor(path: Path, who: Who): Expectation {
       if (who === "anon") return { statuses: [401] };
       if (who !== "admin") return { statuses: [403] };
       // 422: input that passed its schema but breaks a rule of the data (e.g. no such user); 404/409 for codes.
-      return { statuses: path === "admin.codes.create" ? [200, 400, 404, 409, 422] : [200, 400, 422], inputError: true };
+      return {
+        statuses: path === "admin.codes.create" ? [200, 400, 404, 409, 422] : [200, 400, 422],
+        inputError: true,
+      };
   }
 }
 
@@ -230,7 +255,11 @@ type Base = { path: Path; make: () => Record<string, unknown>; fields: ReadonlyA
 const BASES: readonly Base[] = [
   {
     path: "checkout.validate",
-    make: () => ({ codes: [], cart: validCart(), customer: { id: "fuzz-customer", email: "fuzz@shop.test", previousOrders: 0 } }),
+    make: () => ({
+      codes: [],
+      cart: validCart(),
+      customer: { id: "fuzz-customer", email: "fuzz@shop.test", previousOrders: 0 },
+    }),
     fields: [
       ["codes"],
       ["cart"],
@@ -277,24 +306,62 @@ const BASES: readonly Base[] = [
       priority: 0,
     }),
     fields: [
-      ["name"], ["description"], ["internalNotes"], ["voidRestoresUses"], ["kind"], ["value"], ["currency"], ["minOrderAmount"],
-      ["budget"], ["validFrom"], ["validUntil"], ["status"], ["maxRedemptions"], ["maxRedemptionsPerUser"], ["productIds"],
-      ["productIds", 0], ["categoryIds"], ["categoryIds", 0], ["allowedEmailDomains"], ["allowedEmailDomains", 0],
-      ["firstOrderOnly"], ["channels"], ["channels", 0], ["stacking"], ["priority"],
+      ["name"],
+      ["description"],
+      ["internalNotes"],
+      ["voidRestoresUses"],
+      ["kind"],
+      ["value"],
+      ["currency"],
+      ["minOrderAmount"],
+      ["budget"],
+      ["validFrom"],
+      ["validUntil"],
+      ["status"],
+      ["maxRedemptions"],
+      ["maxRedemptionsPerUser"],
+      ["productIds"],
+      ["productIds", 0],
+      ["categoryIds"],
+      ["categoryIds", 0],
+      ["allowedEmailDomains"],
+      ["allowedEmailDomains", 0],
+      ["firstOrderOnly"],
+      ["channels"],
+      ["channels", 0],
+      ["stacking"],
+      ["priority"],
     ],
   },
   {
     path: "admin.coupons.create",
-    make: () => ({ name: "Fuzz base percent", kind: "PERCENT", value: 1_250, maxDiscount: 500, currency: "EUR", status: "DISABLED" }),
+    make: () => ({
+      name: "Fuzz base percent",
+      kind: "PERCENT",
+      value: 1_250,
+      maxDiscount: 500,
+      currency: "EUR",
+      status: "DISABLED",
+    }),
     fields: [["name"], ["kind"], ["value"], ["maxDiscount"], ["currency"], ["status"]],
   },
   { path: "admin.coupons.get", make: () => ({ id: targetCouponId }), fields: [["id"]] },
   {
     path: "admin.codes.create",
-    make: () => ({ couponId: targetCouponId, kind: "SHARED", code: freshCode(), maxRedemptions: 5, assignedUserId: actors.shopper.id }),
+    make: () => ({
+      couponId: targetCouponId,
+      kind: "SHARED",
+      code: freshCode(),
+      maxRedemptions: 5,
+      assignedUserId: actors.shopper.id,
+    }),
     fields: [["couponId"], ["kind"], ["code"], ["maxRedemptions"], ["assignedUserId"]],
   },
-  { path: "admin.codes.create", make: () => ({ couponId: targetCouponId, kind: "UNIQUE" }), fields: [["couponId"], ["kind"], ["code"], ["maxRedemptions"]] },
+  {
+    path: "admin.codes.create",
+    make: () => ({ couponId: targetCouponId, kind: "UNIQUE" }),
+    fields: [["couponId"], ["kind"], ["code"], ["maxRedemptions"]],
+  },
 ];
 
 const HUGE = "x".repeat(100_000);
@@ -392,8 +459,43 @@ const RAW_VALUES: Record<string, string> = {
 type Nasty = { special: string } | { raw: string } | { value: unknown } | { delete: true };
 
 const weirdChar = fc.constantFrom(
-  "\u0000", "\u0007", "\t", "\n", "\r", "\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u202E", "\u202D", "\u200F", "\u061C",
-  "🎉", "👨‍👩‍👧", "ß", "ı", "İ", "Ａ", "٣", "-", " ", "\u00A0", "\u3000", "\uD800", "\uDFFF", "a", "Z", "9", "%", "'", '"', "\\", "<", "é", "e\u0301",
+  "\u0000",
+  "\u0007",
+  "\t",
+  "\n",
+  "\r",
+  "\u200B",
+  "\u200C",
+  "\u200D",
+  "\u2060",
+  "\uFEFF",
+  "\u202E",
+  "\u202D",
+  "\u200F",
+  "\u061C",
+  "🎉",
+  "👨‍👩‍👧",
+  "ß",
+  "ı",
+  "İ",
+  "Ａ",
+  "٣",
+  "-",
+  " ",
+  "\u00A0",
+  "\u3000",
+  "\uD800",
+  "\uDFFF",
+  "a",
+  "Z",
+  "9",
+  "%",
+  "'",
+  '"',
+  "\\",
+  "<",
+  "é",
+  "e\u0301",
 );
 
 const nastyValue: fc.Arbitrary<Nasty> = fc.oneof(
@@ -404,7 +506,14 @@ const nastyValue: fc.Arbitrary<Nasty> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .anything({ maxDepth: 2, withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true })
+      .anything({
+        maxDepth: 2,
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+      })
       .map((value): Nasty => ({ value })),
   },
   { weight: 2, arbitrary: fc.string({ unit: weirdChar, maxLength: 40 }).map((value): Nasty => ({ value })) },
@@ -480,10 +589,16 @@ async function footprint() {
     books: await countOf(db.select({ n: count() }).from(books).where(inArray(books.couponId, couponIds))),
     locks: await countOf(db.select({ n: count() }).from(locks).where(inArray(locks.customerId, actorIds))),
     lockItems: await countOf(
-      db.select({ n: count() }).from(lockItems).where(or(inArray(lockItems.couponId, couponIds), inArray(lockItems.customerId, actorIds))),
+      db
+        .select({ n: count() })
+        .from(lockItems)
+        .where(or(inArray(lockItems.couponId, couponIds), inArray(lockItems.customerId, actorIds))),
     ),
     redemptions: await countOf(
-      db.select({ n: count() }).from(redemptions).where(or(inArray(redemptions.couponId, couponIds), inArray(redemptions.customerId, actorIds))),
+      db
+        .select({ n: count() })
+        .from(redemptions)
+        .where(or(inArray(redemptions.couponId, couponIds), inArray(redemptions.customerId, actorIds))),
     ),
     // No procedure here creates users; the whole table is counted.
     users: await countOf(db.select({ n: count() }).from(users)),
@@ -526,7 +641,11 @@ beforeAll(async () => {
   expect(coupon.status, JSON.stringify(coupon.body)).toBe(200);
   targetCouponId = resultOf<{ id: string }>(coupon).id;
   targetCode = freshCode();
-  const code = await send({ path: "admin.codes.create", who: "admin", body: encode({ couponId: targetCouponId, kind: "SHARED", code: targetCode }) });
+  const code = await send({
+    path: "admin.codes.create",
+    who: "admin",
+    body: encode({ couponId: targetCouponId, kind: "SHARED", code: targetCode }),
+  });
   expect(code.status, JSON.stringify(code.body)).toBe(200);
   before = await footprint();
 });
@@ -561,53 +680,93 @@ describe("fuzzed tRPC inputs answer 2xx or a clear 4xx, never 5xx", () => {
     "%s: any value in one field of an otherwise valid input",
     async (_name, base) => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...base.fields), nastyValue, fc.constantFrom<Who>("admin", "admin", "admin", "viewer", "shopper", "anon"), async (field, nasty, who) => {
-          const body = bodyWith(base.make(), field, nasty);
-          await expectContract({ path: base.path, who, body, label: `field ${field.join(".")}` }, expectedFor(base.path, who));
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...base.fields),
+          nastyValue,
+          fc.constantFrom<Who>("admin", "admin", "admin", "viewer", "shopper", "anon"),
+          async (field, nasty, who) => {
+            const body = bodyWith(base.make(), field, nasty);
+            await expectContract(
+              { path: base.path, who, body, label: `field ${field.join(".")}` },
+              expectedFor(base.path, who),
+            );
+          },
+        ),
         { numRuns: base.path === "admin.coupons.get" ? 200 : 600 },
       );
     },
   );
 
   // Random draws rarely hit one given value in one given field; this sweep tries each of them in each field.
-  it.each(BASES.map((base, index) => [`${base.path} #${index}`, base] as const))("%s: every named nasty value in every field", async (_name, base) => {
-    const nasties: Nasty[] = [
-      ...Object.keys(SPECIAL_VALUES).map((special) => ({ special })),
-      ...Object.keys(RAW_VALUES).map((raw) => ({ raw })),
-      { delete: true },
-    ];
-    const breaches: string[] = [];
-    for (const field of base.fields) {
-      for (const nasty of nasties) {
-        const label = `sweep ${field.join(".")}=${"special" in nasty ? nasty.special : "raw" in nasty ? nasty.raw : "(deleted)"}`;
-        try {
-          await expectContract({ path: base.path, who: "admin", body: bodyWith(base.make(), field, nasty), label }, expectedFor(base.path, "admin"));
-        } catch (error) {
-          breaches.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
+  it.each(BASES.map((base, index) => [`${base.path} #${index}`, base] as const))(
+    "%s: every named nasty value in every field",
+    async (_name, base) => {
+      const nasties: Nasty[] = [
+        ...Object.keys(SPECIAL_VALUES).map((special) => ({ special })),
+        ...Object.keys(RAW_VALUES).map((raw) => ({ raw })),
+        { delete: true },
+      ];
+      const breaches: string[] = [];
+      for (const field of base.fields) {
+        for (const nasty of nasties) {
+          const label = `sweep ${field.join(".")}=${"special" in nasty ? nasty.special : "raw" in nasty ? nasty.raw : "(deleted)"}`;
+          try {
+            await expectContract(
+              { path: base.path, who: "admin", body: bodyWith(base.make(), field, nasty), label },
+              expectedFor(base.path, "admin"),
+            );
+          } catch (error) {
+            breaches.push(`${label}: ${(error as Error).message.split("\n")[0]}`);
+          }
         }
       }
-    }
-    // All of them at once (the full requests and answers are in the [fuzz] breach log).
-    expect(breaches).toEqual([]);
-  });
+      // All of them at once (the full requests and answers are in the [fuzz] breach log).
+      expect(breaches).toEqual([]);
+    },
+  );
 
-  it.each(BASES.map((base, index) => [`${base.path} #${index}`, base] as const))("%s: unknown and prototype keys next to valid fields", async (_name, base) => {
-    const key = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "status", "id", "role", "createdBy", "version");
-    await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...base.fields.filter((field) => field.length === 1)), key, nastyValue, async (field, extraKey, nasty) => {
-        // The extra key sits beside the field; a raw "__proto__" JSON key is an own property, as JSON.parse makes it.
-        const valueText = "raw" in nasty ? RAW_VALUES[nasty.raw]! : jsonText("value" in nasty ? nasty.value : "special" in nasty ? SPECIAL_VALUES[nasty.special]!() : 1);
-        const encoded = encode(base.make());
-        // A replacer function: the value text may hold "$&"-like patterns that a replacement string would expand.
-        const body = encoded.replace(/^\{"json":\{/, () => `{"json":{${JSON.stringify(extraKey)}:${valueText},`);
-        expect(body, "the splice must have happened").not.toBe(encoded);
-        expect(() => JSON.parse(body), body).not.toThrow();
-        await expectContract({ path: base.path, who: "admin", body, label: `extra key ${extraKey} at ${field.join(".")}` }, expectedFor(base.path, "admin"));
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it.each(BASES.map((base, index) => [`${base.path} #${index}`, base] as const))(
+    "%s: unknown and prototype keys next to valid fields",
+    async (_name, base) => {
+      const key = fc.constantFrom(
+        "__proto__",
+        "constructor",
+        "prototype",
+        "toString",
+        "hasOwnProperty",
+        "valueOf",
+        "status",
+        "id",
+        "role",
+        "createdBy",
+        "version",
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...base.fields.filter((field) => field.length === 1)),
+          key,
+          nastyValue,
+          async (field, extraKey, nasty) => {
+            // The extra key sits beside the field; a raw "__proto__" JSON key is an own property, as JSON.parse makes it.
+            const valueText =
+              "raw" in nasty
+                ? RAW_VALUES[nasty.raw]!
+                : jsonText("value" in nasty ? nasty.value : "special" in nasty ? SPECIAL_VALUES[nasty.special]!() : 1);
+            const encoded = encode(base.make());
+            // A replacer function: the value text may hold "$&"-like patterns that a replacement string would expand.
+            const body = encoded.replace(/^\{"json":\{/, () => `{"json":{${JSON.stringify(extraKey)}:${valueText},`);
+            expect(body, "the splice must have happened").not.toBe(encoded);
+            expect(() => JSON.parse(body), body).not.toThrow();
+            await expectContract(
+              { path: base.path, who: "admin", body, label: `extra key ${extraKey} at ${field.join(".")}` },
+              expectedFor(base.path, "admin"),
+            );
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+  );
 });
 
 // Codes are judged per code (INVALID_FORMAT / NOT_FOUND in `rejected`), never as a 400.
@@ -616,7 +775,19 @@ const codeString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 256 }),
   fc.stringMatching(/^[ A-Za-z0-9-]{0,40}$/),
-  fc.constantFrom("", " ", "ABC", "----", "A-B-C", "A".repeat(33), "A".repeat(256), "ＳＵＭＭＥＲ２０", "SUMMER\u200B20", "\u202E02REMMUS", "AB\u0000CD"),
+  fc.constantFrom(
+    "",
+    " ",
+    "ABC",
+    "----",
+    "A-B-C",
+    "A".repeat(33),
+    "A".repeat(256),
+    "ＳＵＭＭＥＲ２０",
+    "SUMMER\u200B20",
+    "\u202E02REMMUS",
+    "AB\u0000CD",
+  ),
 );
 
 type QuoteAnswer = {
@@ -630,9 +801,21 @@ type QuoteAnswer = {
 
 /** Drops well-formed codes that happen to exist (other fuzz cases may create "TOSTRING"): those are not bad codes. */
 async function unknownCodesOnly(entered: string[]): Promise<string[]> {
-  const keys = [...new Set(entered.flatMap((raw) => { const p = parseCode(raw); return p.ok ? [p.key] : []; }))];
+  const keys = [
+    ...new Set(
+      entered.flatMap((raw) => {
+        const p = parseCode(raw);
+        return p.ok ? [p.key] : [];
+      }),
+    ),
+  ];
   const existing = new Set(
-    (await findCodesByLookupHashes(getDb(), keys.map((key) => hashCodeForLookup(key)))).map((row) => row.lookupHash.toString("hex")),
+    (
+      await findCodesByLookupHashes(
+        getDb(),
+        keys.map((key) => hashCodeForLookup(key)),
+      )
+    ).map((row) => row.lookupHash.toString("hex")),
   );
   return entered.filter((raw) => {
     const p = parseCode(raw);
@@ -655,7 +838,12 @@ function expectCodesRejectedOneByOne(entered: string[], answer: Answer): void {
     if (p.ok) expect(rejected.code, context).toBe(p.code);
   });
   expect(quote.applied, context).toEqual([]);
-  expect(quote, context).toMatchObject({ subtotal: VALID_CART_SUBTOTAL, discountTotal: 0, shippingDiscount: 0, total: VALID_CART_SUBTOTAL + 500 });
+  expect(quote, context).toMatchObject({
+    subtotal: VALID_CART_SUBTOTAL,
+    discountTotal: 0,
+    shippingDiscount: 0,
+    total: VALID_CART_SUBTOTAL + 500,
+  });
 }
 
 describe("checkout.validate judges fuzzed codes per code", () => {
@@ -664,7 +852,12 @@ describe("checkout.validate judges fuzzed codes per code", () => {
       fc.asyncProperty(fc.array(codeString, { maxLength: 20 }), async (generated) => {
         const entered = await unknownCodesOnly(generated);
         const answer = await expectContract(
-          { path: "checkout.validate", who: "anon", body: encode({ codes: entered, cart: validCart() }), label: "codes" },
+          {
+            path: "checkout.validate",
+            who: "anon",
+            body: encode({ codes: entered, cart: validCart() }),
+            label: "codes",
+          },
           { statuses: [200], inputError: true },
         );
         expectCodesRejectedOneByOne(entered, answer);
@@ -680,7 +873,12 @@ describe("checkout.validate judges fuzzed codes per code", () => {
         const entered = await unknownCodesOnly(generated);
         fc.pre(entered.length > 0);
         const answer = await expectContract(
-          { path: "checkout.validate", who: "shopper", body: encode({ codes: entered, cart: validCart() }), label: "shopper codes" },
+          {
+            path: "checkout.validate",
+            who: "shopper",
+            body: encode({ codes: entered, cart: validCart() }),
+            label: "shopper codes",
+          },
           { statuses: [200, 429], inputError: true },
         );
         if (answer.status === 429) limited += 1;
@@ -695,7 +893,13 @@ describe("checkout.validate judges fuzzed codes per code", () => {
   it("one IP guessing: 200, 200, then 429 RATE_LIMITED (a 4xx with a clear message)", async () => {
     const ip = freshIp();
     const guesses = Array.from({ length: 20 }, (_, i) => `NOPE${RUN}${i}`);
-    const call: Call = { path: "checkout.validate", who: "anon", ip, body: encode({ codes: guesses, cart: validCart() }), label: "same ip" };
+    const call: Call = {
+      path: "checkout.validate",
+      who: "anon",
+      ip,
+      body: encode({ codes: guesses, cart: validCart() }),
+      label: "same ip",
+    };
     expectCodesRejectedOneByOne(guesses, await expectContract(call, { statuses: [200], inputError: true }));
     expectCodesRejectedOneByOne(guesses, await expectContract(call, { statuses: [200], inputError: true }));
     await expectContract(call, { statuses: [429], inputError: true });
@@ -706,12 +910,33 @@ describe("checkout.validate judges fuzzed codes per code", () => {
 // Named cases: each one of the brief's edge inputs with its exact answer
 // ---------------------------------------------------------------------------------------------
 
-type Case = { name: string; path: Path; who?: Who; body: string; statuses: number[]; method?: Method; contentType?: string | null };
+type Case = {
+  name: string;
+  path: Path;
+  who?: Who;
+  body: string;
+  statuses: number[];
+  method?: Method;
+  contentType?: string | null;
+};
 
 const cart = (patch: Record<string, unknown>) => ({ ...validCart(), ...patch });
-const item = (patch: Record<string, unknown>) => ({ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 1, ...patch });
-const validate = (name: string, input: unknown, statuses: number[]): Case => ({ name, path: "checkout.validate", who: "anon", body: encode(input), statuses });
-const validateCart = (name: string, cartValue: unknown, statuses: number[]) => validate(name, { codes: [], cart: cartValue }, statuses);
+const item = (patch: Record<string, unknown>) => ({
+  productId: "espresso-beans",
+  categoryIds: ["coffee"],
+  unitPrice: 2450,
+  quantity: 1,
+  ...patch,
+});
+const validate = (name: string, input: unknown, statuses: number[]): Case => ({
+  name,
+  path: "checkout.validate",
+  who: "anon",
+  body: encode(input),
+  statuses,
+});
+const validateCart = (name: string, cartValue: unknown, statuses: number[]) =>
+  validate(name, { codes: [], cart: cartValue }, statuses);
 const validateItem = (name: string, patch: Record<string, unknown>, statuses: number[]) =>
   validateCart(name, cart({ items: [item(patch)] }), statuses);
 const couponCreate = (name: string, patch: Record<string, unknown>, statuses: number[]): Case => ({
@@ -732,7 +957,10 @@ const codeCreate = (name: string, patch: () => Record<string, unknown>, statuses
   statuses,
 });
 const superjsonNumber = (placeholderPath: string, json: unknown, value: "NaN" | "Infinity" | "-Infinity" | "-0") =>
-  JSON.stringify({ json, meta: { values: { [placeholderPath]: ["number"] } } }).replace('"__V__"', JSON.stringify(value));
+  JSON.stringify({ json, meta: { values: { [placeholderPath]: ["number"] } } }).replace(
+    '"__V__"',
+    JSON.stringify(value),
+  );
 
 const NAMED_CASES: Case[] = [
   // checkout.validate: codes
@@ -745,9 +973,21 @@ const NAMED_CASES: Case[] = [
   validate("codes with null", { codes: [null], cart: validCart() }, [400]),
   validate("codes missing", { cart: validCart() }, [400]),
   // checkout.validate: cart
-  validateCart("501 cart items", cart({ items: Array.from({ length: 501 }, (_, i) => item({ productId: `p${i}` })) }), [400]),
-  validateCart("10k cart items", cart({ items: Array.from({ length: 10_000 }, (_, i) => item({ productId: `p${i}` })) }), [400]),
-  validateCart("500 cart items", cart({ items: Array.from({ length: 500 }, (_, i) => item({ productId: `p${i}`, unitPrice: 1 })) }), [200]),
+  validateCart(
+    "501 cart items",
+    cart({ items: Array.from({ length: 501 }, (_, i) => item({ productId: `p${i}` })) }),
+    [400],
+  ),
+  validateCart(
+    "10k cart items",
+    cart({ items: Array.from({ length: 10_000 }, (_, i) => item({ productId: `p${i}` })) }),
+    [400],
+  ),
+  validateCart(
+    "500 cart items",
+    cart({ items: Array.from({ length: 500 }, (_, i) => item({ productId: `p${i}`, unitPrice: 1 })) }),
+    [200],
+  ),
   validateCart("no items", cart({ items: [] }), [400]),
   validateItem("quantity 0", { quantity: 0 }, [400]),
   validateItem("quantity 10001", { quantity: 10_001 }, [400]),
@@ -768,11 +1008,17 @@ const NAMED_CASES: Case[] = [
   validateItem("unitPrice as a bigint (superjson)", { unitPrice: 2450n }, [400]),
   validateItem("unitPrice above the money cap", { unitPrice: MAX_MONEY_MINOR + 1 }, [400]),
   validateItem("line amount above the money cap", { unitPrice: MAX_MONEY_MINOR, quantity: 2 }, [400]),
-  validateCart("cart total above the money cap", cart({ items: [item({ unitPrice: MAX_MONEY_MINOR })], shipping: 1 }), [400]),
+  validateCart(
+    "cart total above the money cap",
+    cart({ items: [item({ unitPrice: MAX_MONEY_MINOR })], shipping: 1 }),
+    [400],
+  ),
   validateCart("shipping -1", cart({ shipping: -1 }), [400]),
   validateCart("shipping 4.99", cart({ shipping: 4.99 }), [400]),
   validateCart("shipping Infinity (superjson)", cart({ shipping: Number.POSITIVE_INFINITY }), [400]),
-  ...["usd", "US", "USDX", "€", "", " USD", "USD\u0000", "840", "ＵＳＤ"].map((currency) => validateCart(`currency ${JSON.stringify(currency)}`, cart({ currency }), [400])),
+  ...["usd", "US", "USDX", "€", "", " USD", "USD\u0000", "840", "ＵＳＤ"].map((currency) =>
+    validateCart(`currency ${JSON.stringify(currency)}`, cart({ currency }), [400]),
+  ),
   validateCart("currency 840 as a number", cart({ currency: 840 }), [400]),
   validateCart("currency missing", cart({ currency: undefined }), [400]),
   validateCart("channel WEB", cart({ channel: "WEB" }), [400]),
@@ -781,12 +1027,24 @@ const NAMED_CASES: Case[] = [
   // Not stored, so either answer is fine; never a 500.
   validateItem("productId with a null byte", { productId: "a\u0000b" }, [200, 400]),
   ...["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"].map((productId) =>
-    validateCart(`productId ${productId} (twice)`, cart({ items: [item({ productId }), item({ productId, categoryIds: [productId] })] }), [200]),
+    validateCart(
+      `productId ${productId} (twice)`,
+      cart({ items: [item({ productId }), item({ productId, categoryIds: [productId] })] }),
+      [200],
+    ),
   ),
   validateItem("51 categories", { categoryIds: Array.from({ length: 51 }, (_, i) => `c${i}`) }, [400]),
   validateItem("categoryIds as a string", { categoryIds: "coffee" }, [400]),
-  validate("customer email not an email", { codes: [], cart: validCart(), customer: { id: "c", email: "nope" } }, [400]),
-  validate("customer previousOrders -1", { codes: [], cart: validCart(), customer: { id: "c", previousOrders: -1 } }, [400]),
+  validate(
+    "customer email not an email",
+    { codes: [], cart: validCart(), customer: { id: "c", email: "nope" } },
+    [400],
+  ),
+  validate(
+    "customer previousOrders -1",
+    { codes: [], cart: validCart(), customer: { id: "c", previousOrders: -1 } },
+    [400],
+  ),
   validate("customer as an array", { codes: [], cart: validCart(), customer: [] }, [400]),
   validate("input as a Map (superjson)", new Map([["codes", []]]), [400]),
   validate("input as a Date (superjson)", new Date(0), [400]),
@@ -794,14 +1052,22 @@ const NAMED_CASES: Case[] = [
     name: "unitPrice NaN via a hand-written superjson meta",
     path: "checkout.validate",
     who: "anon",
-    body: superjsonNumber("cart.items.0.unitPrice", { codes: [], cart: cart({ items: [item({ unitPrice: "__V__" })] }) }, "NaN"),
+    body: superjsonNumber(
+      "cart.items.0.unitPrice",
+      { codes: [], cart: cart({ items: [item({ unitPrice: "__V__" })] }) },
+      "NaN",
+    ),
     statuses: [400],
   },
   {
     name: "quantity -0 via a hand-written superjson meta",
     path: "checkout.validate",
     who: "anon",
-    body: superjsonNumber("cart.items.0.quantity", { codes: [], cart: cart({ items: [item({ quantity: "__V__" })] }) }, "-0"),
+    body: superjsonNumber(
+      "cart.items.0.quantity",
+      { codes: [], cart: cart({ items: [item({ quantity: "__V__" })] }) },
+      "-0",
+    ),
     statuses: [400],
   },
 
@@ -826,7 +1092,11 @@ const NAMED_CASES: Case[] = [
   couponCreate("fixed value -500", { kind: "FIXED", value: -500, currency: "USD" }, [400]),
   couponCreate("fixed value 4.99", { kind: "FIXED", value: 4.99, currency: "USD" }, [400]),
   couponCreate("fixed value 1e308", { kind: "FIXED", value: 1e308, currency: "USD" }, [400]),
-  couponCreate("fixed value above the money cap", { kind: "FIXED", value: MAX_MONEY_MINOR + 1, currency: "USD" }, [400]),
+  couponCreate(
+    "fixed value above the money cap",
+    { kind: "FIXED", value: MAX_MONEY_MINOR + 1, currency: "USD" },
+    [400],
+  ),
   couponCreate("fixed without currency", { kind: "FIXED", value: 500 }, [400]),
   couponCreate("fixed currency usd", { kind: "FIXED", value: 500, currency: "usd" }, [400]),
   couponCreate("free shipping with a value", { kind: "FREE_SHIPPING", value: 5 }, [400]),
@@ -840,11 +1110,19 @@ const NAMED_CASES: Case[] = [
   couponCreate("priority 1001", { priority: 1_001 }, [400]),
   couponCreate("status DELETED", { status: "DELETED" }, [400]),
   couponCreate("stacking lower case", { stacking: "exclusive" }, [400]),
-  couponCreate("validFrom after validUntil", { validFrom: new Date("2030-01-01T00:00:00Z"), validUntil: new Date("2029-01-01T00:00:00Z") }, [400]),
+  couponCreate(
+    "validFrom after validUntil",
+    { validFrom: new Date("2030-01-01T00:00:00Z"), validUntil: new Date("2029-01-01T00:00:00Z") },
+    [400],
+  ),
   couponCreate("validUntil not a date", { validUntil: "next tuesday" }, [400]),
   couponCreate("validUntil without a time zone", { validUntil: "2030-01-01T00:00:00" }, [400]),
   couponCreate("validUntil as a number", { validUntil: 1_900_000_000_000 }, [400]),
-  couponCreate("validFrom at the last JS date (the default expiry lies beyond it)", { validFrom: new Date(8.64e15) }, [400]),
+  couponCreate(
+    "validFrom at the last JS date (the default expiry lies beyond it)",
+    { validFrom: new Date(8.64e15) },
+    [400],
+  ),
   couponCreate("validUntil at the first JS date (before Postgres' range)", { validUntil: new Date(-8.64e15) }, [400]),
   couponCreate("validUntil at the last JS date", { validUntil: new Date(8.64e15) }, [200, 400]),
   couponCreate("validUntil in the year 10000", { validUntil: new Date("+010000-01-01T00:00:00Z") }, [200, 400]),
@@ -854,7 +1132,10 @@ const NAMED_CASES: Case[] = [
     name: "validUntil an invalid Date via a hand-written superjson meta",
     path: "admin.coupons.create",
     who: "admin",
-    body: JSON.stringify({ json: { name: "x", kind: "PERCENT", value: 10, validUntil: "garbage" }, meta: { values: { validUntil: ["Date"] } } }),
+    body: JSON.stringify({
+      json: { name: "x", kind: "PERCENT", value: 10, validUntil: "garbage" },
+      meta: { values: { validUntil: ["Date"] } },
+    }),
     statuses: [400],
   },
   couponCreate("productIds 1001", { productIds: Array.from({ length: 1_001 }, (_, i) => `p${i}`) }, [400]),
@@ -872,11 +1153,37 @@ const NAMED_CASES: Case[] = [
     ["empty id", ""],
     ["100k id", HUGE],
     ["uuid with a null byte", "00000000-0000-4000-8000-00000000000\u0000"],
-  ].map(([name, id]): Case => ({ name: `get: ${name}`, path: "admin.coupons.get", who: "viewer", body: encode({ id }), statuses: [400] })),
-  { name: "get: unknown uuid", path: "admin.coupons.get", who: "viewer", body: encode({ id: "6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f" }), statuses: [404] },
+  ].map(([name, id]): Case => ({
+    name: `get: ${name}`,
+    path: "admin.coupons.get",
+    who: "viewer",
+    body: encode({ id }),
+    statuses: [400],
+  })),
+  {
+    name: "get: unknown uuid",
+    path: "admin.coupons.get",
+    who: "viewer",
+    body: encode({ id: "6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f" }),
+    statuses: [404],
+  },
   { name: "get: no input", path: "admin.coupons.get", who: "viewer", body: encode(undefined), statuses: [400] },
-  { name: "get: as POST", path: "admin.coupons.get", who: "viewer", method: "POST", body: encode({ id: "x" }), statuses: [405] },
-  { name: "create: as GET", path: "admin.coupons.create", who: "admin", method: "GET", body: encode({}), statuses: [405] },
+  {
+    name: "get: as POST",
+    path: "admin.coupons.get",
+    who: "viewer",
+    method: "POST",
+    body: encode({ id: "x" }),
+    statuses: [405],
+  },
+  {
+    name: "create: as GET",
+    path: "admin.coupons.create",
+    who: "admin",
+    method: "GET",
+    body: encode({}),
+    statuses: [405],
+  },
 
   // admin.codes.create
   codeCreate("couponId not a uuid", () => ({ couponId: "abc" }), [400]),
@@ -896,7 +1203,11 @@ const NAMED_CASES: Case[] = [
   codeCreate("maxRedemptions 2^31 (above a Postgres integer)", () => ({ maxRedemptions: 2 ** 31 }), [400]),
   codeCreate("maxRedemptions 1.5", () => ({ maxRedemptions: 1.5 }), [400]),
   codeCreate("assignedUserId not a uuid", () => ({ assignedUserId: "alice" }), [400]),
-  codeCreate("assignedUserId of no user", () => ({ assignedUserId: "6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f" }), [400, 404, 422]),
+  codeCreate(
+    "assignedUserId of no user",
+    () => ({ assignedUserId: "6f1c2a9e-3b4d-4c5e-8f70-1a2b3c4d5e6f" }),
+    [400, 404, 422],
+  ),
 ];
 
 // Bodies that are not (well-formed) superjson, per procedure.
@@ -915,13 +1226,25 @@ const RAW_BODIES: Array<[string, string, number[]]> = [
   ["meta with an unknown type", '{"json":{"codes":"x"},"meta":{"values":{"codes":["bogus"]}}}', [400]],
   ["meta path that does not exist", '{"json":{},"meta":{"values":{"a.b.c":["Date"]}}}', [400]],
   ["meta path through __proto__", '{"json":{"a":"1"},"meta":{"values":{"__proto__.polluted":["number"]}}}', [400]],
-  ["meta path constructor.prototype", '{"json":{"a":"1"},"meta":{"values":{"constructor.prototype.polluted":["number"]}}}', [400]],
+  [
+    "meta path constructor.prototype",
+    '{"json":{"a":"1"},"meta":{"values":{"constructor.prototype.polluted":["number"]}}}',
+    [400],
+  ],
   ["meta referential equalities garbage", '{"json":{"a":{}},"meta":{"referentialEqualities":{"a":["x.y.z"]}}}', [400]],
   ["deeply nested arrays (10k)", `{"json":${deepArray(10_000)}}`, [400]],
   ["deeply nested objects (5k)", `{"json":${deepObject(5_000)}}`, [400]],
   ["deeply nested JSON with no json key (20k)", deepArray(20_000), [400]],
-  ["2 MB body", JSON.stringify({ json: { codes: [], cart: validCart(), pad: "p".repeat(2 * 1024 * 1024) } }), [200, 400, 413]],
-  ["2 MB code string", JSON.stringify({ json: { codes: ["A".repeat(2 * 1024 * 1024)], cart: validCart() } }), [400, 413]],
+  [
+    "2 MB body",
+    JSON.stringify({ json: { codes: [], cart: validCart(), pad: "p".repeat(2 * 1024 * 1024) } }),
+    [200, 400, 413],
+  ],
+  [
+    "2 MB code string",
+    JSON.stringify({ json: { codes: ["A".repeat(2 * 1024 * 1024)], cart: validCart() } }),
+    [400, 413],
+  ],
   ["invalid UTF-8 escapes", '{"json":{"codes":["\\ud800\\udc00\\udfff"],"cart":{}}}', [400]],
 ];
 
@@ -941,7 +1264,10 @@ describe("named edge inputs", () => {
       path,
       body,
       // The 2 MB body with a valid validate input is valid; elsewhere it is one more bad input.
-      statuses: path === "checkout.validate" ? statuses : statuses.filter((status) => status !== 200).concat(path === "admin.coupons.get" ? [404] : []),
+      statuses:
+        path === "checkout.validate"
+          ? statuses
+          : statuses.filter((status) => status !== 200).concat(path === "admin.coupons.get" ? [404] : []),
     })),
   );
   it.each(rawCases)("$path raw body: $name", async ({ path, name, body, statuses }) => {
@@ -962,13 +1288,25 @@ describe("named edge inputs", () => {
   ];
   it.each(contentTypes)("checkout.validate with content-type %s", async (contentType, statuses) => {
     await expectContract(
-      { path: "checkout.validate", who: "anon", contentType, body: encode({ codes: [], cart: validCart() }), label: "content-type" },
+      {
+        path: "checkout.validate",
+        who: "anon",
+        contentType,
+        body: encode({ codes: [], cart: validCart() }),
+        label: "content-type",
+      },
       { statuses },
     );
   });
   it.each(contentTypes)("admin.coupons.create with content-type %s", async (contentType, statuses) => {
     await expectContract(
-      { path: "admin.coupons.create", who: "admin", contentType, body: encode({ name: "x", kind: "PERCENT", value: 10, status: "DISABLED" }), label: "content-type" },
+      {
+        path: "admin.coupons.create",
+        who: "admin",
+        contentType,
+        body: encode({ name: "x", kind: "PERCENT", value: 10, status: "DISABLED" }),
+        label: "content-type",
+      },
       { statuses },
     );
   });
@@ -992,12 +1330,18 @@ describe("auth comes before input, and never answers 5xx", () => {
   it.each(matrix)("$path as $who with a valid input -> $status", async ({ path, who, status }) => {
     // A signed-in caller's failed codes earlier in this file may have spent its per-user limit: 429, not 401/403.
     const statuses = path === "checkout.validate" && who !== "anon" ? [status, 429] : [status];
-    await expectContract({ path, who, body: validBodies()[path], label: "auth valid" }, { ...expectedFor(path, who), statuses });
+    await expectContract(
+      { path, who, body: validBodies()[path], label: "auth valid" },
+      { ...expectedFor(path, who), statuses },
+    );
   });
 
-  it.each(matrix.filter(({ status }) => status === 401 || status === 403))("$path as $who with a malformed body -> $status", async ({ path, who, status }) => {
-    await expectContract({ path, who, body: "{not json", label: "auth malformed" }, { statuses: [status] });
-  });
+  it.each(matrix.filter(({ status }) => status === 401 || status === 403))(
+    "$path as $who with a malformed body -> $status",
+    async ({ path, who, status }) => {
+      await expectContract({ path, who, body: "{not json", label: "auth malformed" }, { statuses: [status] });
+    },
+  );
 });
 
 describe("bad input changed nothing", () => {
@@ -1013,7 +1357,13 @@ describe("bad input changed nothing", () => {
     for (const [id, row] of before.codeRows) expect(after.codeRows.get(id)).toEqual(row);
     expect(after.targetCoupon).toEqual(before.targetCoupon);
     expect(after.actors).toEqual(before.actors);
-    const counts = (f: typeof before) => ({ books: f.books, locks: f.locks, lockItems: f.lockItems, redemptions: f.redemptions, users: f.users });
+    const counts = (f: typeof before) => ({
+      books: f.books,
+      locks: f.locks,
+      lockItems: f.lockItems,
+      redemptions: f.redemptions,
+      users: f.users,
+    });
     expect(counts(after)).toEqual(counts(before));
   });
 });

@@ -11,7 +11,11 @@ import { callTrpcHttp, sessionFor } from "./test-http";
 
 // The production server's API (tools/serve.ts): the same router through tRPC's node adapter must give
 // the same answers as the route handler, with the session read from the same Auth.js cookie.
-const CART = { currency: "USD", items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 2 }], shipping: 500 };
+const CART = {
+  currency: "USD",
+  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 2 }],
+  shipping: 500,
+};
 
 let server: http.Server;
 let origin: string;
@@ -33,13 +37,23 @@ async function call(path: string, input: unknown, headers: Record<string, string
     headers: { "content-type": "application/json", "x-forwarded-for": "10.7.7.7", ...headers },
     body: rawBody ?? JSON.stringify(superjson.serialize(input)),
   });
-  return { status: response.status, body: (await response.json()) as { result?: { data: { json: unknown } }; error?: { json: { data: { code: string } } } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      result?: { data: { json: unknown } };
+      error?: { json: { data: { code: string } } };
+    },
+  };
 }
 
 async function shopperCookie() {
   const alice = await findUserByEmail(getDb(), "alice@shop.test");
   if (!alice) throw new Error("the seed has no alice@shop.test");
-  const jwt = await encode({ token: { sub: alice.id, email: alice.email, role: "shopper" }, secret: env().AUTH_SECRET, salt: "authjs.session-token" });
+  const jwt = await encode({
+    token: { sub: alice.id, email: alice.email, role: "shopper" },
+    secret: env().AUTH_SECRET,
+    salt: "authjs.session-token",
+  });
   return { alice, cookie: `authjs.session-token=${jwt}` };
 }
 
@@ -54,14 +68,21 @@ describe("tRPC on node:http (the production server's API)", () => {
 
   it("reads the shopper from the Auth.js session cookie: lock and unlock as alice", async () => {
     const { alice, cookie } = await shopperCookie();
-    const locked = await call("checkout.lock", { codes: ["SUMMER20"], cart: CART, idempotencyKey: `node-handler-${Date.now()}` }, { cookie });
+    const locked = await call(
+      "checkout.lock",
+      { codes: ["SUMMER20"], cart: CART, idempotencyKey: `node-handler-${Date.now()}` },
+      { cookie },
+    );
     expect(locked.status).toBe(200);
     const lock = locked.body.result?.data.json as { lockId: string; quote: { discountTotal: number } };
     expect(lock.quote.discountTotal).toBeGreaterThan(0);
     const unlocked = await call("checkout.unlock", { lockId: lock.lockId }, { cookie });
     expect(unlocked.status).toBe(200);
     // The same call with the session given directly (route handler path) now finds nothing to release.
-    const again = await callTrpcHttp("checkout.unlock", { input: { lockId: lock.lockId }, session: sessionFor({ id: alice.id, email: alice.email, role: "shopper" }) });
+    const again = await callTrpcHttp("checkout.unlock", {
+      input: { lockId: lock.lockId },
+      session: sessionFor({ id: alice.id, email: alice.email, role: "shopper" }),
+    });
     expect(again.status).toBe(200);
   });
 
@@ -108,7 +129,9 @@ describe("tRPC on node:http (the production server's API)", () => {
       duplex: "half",
     } as RequestInit);
     expect(streamed.status).toBe(413);
-    expect(((await streamed.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(((await streamed.json()) as { error: { json: { data: { code: string } } } }).error.json.data.code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
 
     // A body just under the limit is read whole.
     const justUnder = JSON.stringify({ json: { codes: ["SUMMER20"], cart: CART } }).padEnd(MAX_TRPC_BODY_BYTES, " ");
@@ -118,15 +141,20 @@ describe("tRPC on node:http (the production server's API)", () => {
   it("answers a request with a malformed Host header 400, not 500", async () => {
     const port = (server.address() as AddressInfo).port;
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port, path: "/api/trpc/health", headers: { host: "bad host:xx" } }, (res) => {
-        let body = "";
-        res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        { host: "127.0.0.1", port, path: "/api/trpc/health", headers: { host: "bad host:xx" } },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on("error", reject);
       req.end();
     });
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({ error: { json: { data: { code: "BAD_REQUEST", httpStatus: 400 } } } });
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { json: { data: { code: "BAD_REQUEST", httpStatus: 400 } } },
+    });
   });
 });

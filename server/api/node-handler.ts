@@ -53,14 +53,20 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     // The rest of an oversized body is not read: the connection cannot serve another request.
     if (typeof body !== "string") res.setHeader("connection", "close");
   }
-  const request = new Request(url, { method: req.method, headers, body, ...(typeof body === "object" ? { duplex: "half" } : {}) });
+  const request = new Request(url, {
+    method: req.method,
+    headers,
+    body,
+    ...(typeof body === "object" ? { duplex: "half" } : {}),
+  });
 
   const response = await resolveResponse({
     router: appRouter,
     req: request,
     path: url.pathname.startsWith(TRPC_BASE_PATH) ? url.pathname.slice(TRPC_BASE_PATH.length) : url.pathname.slice(1),
     error: null,
-    createContext: async () => createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }) }),
+    createContext: async () =>
+      createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }) }),
   });
 
   res.statusCode = response.status;
@@ -104,7 +110,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
         done(null);
       }
     };
-    const onEnd = () => done(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    const onEnd = () =>
+      done(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
     req.on("data", onData).on("end", onEnd).on("error", reject);
   });
 }
@@ -113,13 +120,24 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string | nu
 function tooLargeBody(): ReadableStream<Uint8Array> {
   return new ReadableStream({
     start(controller) {
-      controller.error(new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is over ${MAX_TRPC_BODY_BYTES} bytes.` }));
+      controller.error(
+        new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is over ${MAX_TRPC_BODY_BYTES} bytes.` }),
+      );
     },
   });
 }
 
 /** An answer made before tRPC could take the request, in tRPC's error shape (superjson envelope). */
-function writeError(res: http.ServerResponse, status: 400 | 500, code: "BAD_REQUEST" | "INTERNAL_SERVER_ERROR", message: string): void {
+function writeError(
+  res: http.ServerResponse,
+  status: 400 | 500,
+  code: "BAD_REQUEST" | "INTERNAL_SERVER_ERROR",
+  message: string,
+): void {
   res.writeHead(status, { "content-type": "application/json", connection: "close" });
-  res.end(JSON.stringify({ error: { json: { message, code: status === 400 ? -32_600 : -32_603, data: { code, httpStatus: status } } } }));
+  res.end(
+    JSON.stringify({
+      error: { json: { message, code: status === 400 ? -32_600 : -32_603, data: { code, httpStatus: status } } },
+    }),
+  );
 }

@@ -36,5 +36,8 @@ export async function callTrpcHttp(
 }
 
 export function sessionFor(user: { id: string; email: string; role: "admin" | "viewer" | "shopper" }): Session {
-  return { user: { id: user.id, email: user.email, role: user.role, name: user.email }, expires: "2099-01-01T00:00:00.000Z" };
+  return {
+    user: { id: user.id, email: user.email, role: user.role, name: user.email },
+    expires: "2099-01-01T00:00:00.000Z",
+  };
 }

@@ -40,7 +40,10 @@ describe("procedure tiers", () => {
       staff: staffProcedure.query(() => "staff"),
       admin: adminProcedure.mutation(() => "admin"),
     });
-    const session = (role: "admin" | "viewer" | "shopper"): Session => ({ user: { id: "u1", role, email: `${role}@x.test` }, expires: "2099-01-01" });
+    const session = (role: "admin" | "viewer" | "shopper"): Session => ({
+      user: { id: "u1", role, email: `${role}@x.test` },
+      expires: "2099-01-01",
+    });
     const call = async (s: Session | null, fn: "shop" | "staff" | "admin") => {
       const caller = router.createCaller(contextFor(s));
       try {
@@ -70,7 +73,19 @@ describe("when Postgres is unreachable", () => {
     try {
       const response = await callTrpcHttp("checkout.validate", {
         // A code never looked up before, so no cache can answer for it: the look-up must reach Postgres.
-        input: { codes: [`DEAD${randomUUID().replace(/[^a-f2-9]/g, "").slice(0, 8).toUpperCase()}`], cart: { currency: "USD", items: [{ productId: "p", categoryIds: [], unitPrice: 100, quantity: 1 }], shipping: 0 } },
+        input: {
+          codes: [
+            `DEAD${randomUUID()
+              .replace(/[^a-f2-9]/g, "")
+              .slice(0, 8)
+              .toUpperCase()}`,
+          ],
+          cart: {
+            currency: "USD",
+            items: [{ productId: "p", categoryIds: [], unitPrice: 100, quantity: 1 }],
+            shipping: 0,
+          },
+        },
         ip: "10.6.6.6",
       });
       expect(response.status).toBe(503);

@@ -25,7 +25,9 @@ function clientIp(headers: Headers): string {
 
 /** Plain text for people: "cart.items.0.quantity: Quantity must be at least 1." (details stay in data.zodError). */
 function describeZodError(error: ZodError): string {
-  const lines = error.issues.slice(0, 5).map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+  const lines = error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : "";
   return `Invalid input: ${lines.join("; ")}${more}`;
 }
@@ -35,7 +37,10 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     // A body that is not JSON at all: say so, not the parser's words.
-    const unreadable = error.code === "BAD_REQUEST" && (cause instanceof SyntaxError || /JSON/.test(error.message)) && !(cause instanceof ZodError);
+    const unreadable =
+      error.code === "BAD_REQUEST" &&
+      (cause instanceof SyntaxError || /JSON/.test(error.message)) &&
+      !(cause instanceof ZodError);
     return {
       ...shape,
       message: unreadable
@@ -58,7 +63,10 @@ const mapErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (isExpectedError(cause)) throw toTRPCError(cause);
-    if (isDatabaseUnavailable(cause)) throw toTRPCError(new DependencyUnavailableError("The database is unavailable; nothing was changed. Retry shortly."));
+    if (isDatabaseUnavailable(cause))
+      throw toTRPCError(
+        new DependencyUnavailableError("The database is unavailable; nothing was changed. Retry shortly."),
+      );
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error("[trpc] unexpected error", cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: result.error.cause });

@@ -19,7 +19,12 @@ export async function readApiSession(req: { url: string; headers: Headers }): Pr
   const token = await getToken({ req, secret: env().AUTH_SECRET, secureCookie });
   if (!token?.sub) return null;
   const session: Session = {
-    user: { id: token.sub, email: token.email ?? undefined, name: token.name ?? undefined, role: (token.role as Role | undefined) ?? "shopper" },
+    user: {
+      id: token.sub,
+      email: token.email ?? undefined,
+      name: token.name ?? undefined,
+      role: (token.role as Role | undefined) ?? "shopper",
+    },
     expires: new Date((typeof token.exp === "number" ? token.exp : 0) * 1000).toISOString(),
   };
   const ttl = Math.min(DECODED_TTL_MS, Date.parse(session.expires) - Date.now());

@@ -9,7 +9,10 @@ export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.S
 /** A database handle or an open transaction: every query function takes one. */
 export type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-export function createDatabase(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): { db: Database; sql: postgres.Sql } {
+export function createDatabase(
+  url: string,
+  options: { max?: number; statementTimeoutMs?: number } = {},
+): { db: Database; sql: postgres.Sql } {
   const sql = postgres(url, {
     max: options.max ?? 10,
     // Postgres NOTICEs (e.g. "relation already exists, skipping") are noise here.
@@ -23,7 +26,10 @@ export function createDatabase(url: string, options: { max?: number; statementTi
 }
 
 // One pool per process; kept on globalThis so dev hot reloads don't leak pools.
-const globalForDb = globalThis as unknown as { couponDb?: { db: Database; sql: postgres.Sql }; couponGateWriteDb?: { db: Database; sql: postgres.Sql } };
+const globalForDb = globalThis as unknown as {
+  couponDb?: { db: Database; sql: postgres.Sql };
+  couponGateWriteDb?: { db: Database; sql: postgres.Sql };
+};
 
 export function getDb(): Database {
   globalForDb.couponDb ??= createDatabase(env().DATABASE_URL, { max: env().DATABASE_POOL_SIZE });
@@ -36,7 +42,10 @@ export function getDb(): Database {
  * deadline or not at all (the rebuild and the failover wait that long).
  */
 export function getGateWriteDb(deadlineMs: number): Database {
-  globalForDb.couponGateWriteDb ??= createDatabase(env().DATABASE_URL, { max: Math.max(2, Math.ceil(env().DATABASE_POOL_SIZE / 2)), statementTimeoutMs: deadlineMs });
+  globalForDb.couponGateWriteDb ??= createDatabase(env().DATABASE_URL, {
+    max: Math.max(2, Math.ceil(env().DATABASE_POOL_SIZE / 2)),
+    statementTimeoutMs: deadlineMs,
+  });
   return globalForDb.couponGateWriteDb.db;
 }
 
@@ -49,12 +58,22 @@ export type SqlTarget = Executor | postgres.Sql;
  * deadlines that must count the wait for a free connection (a pool's statement_timeout only bounds
  * each statement once it runs).
  */
-export async function withConnection<T>(db: Database, opts: { maxWaitMs: number; onTimeout: () => Error }, run: (connection: postgres.ReservedSql) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  db: Database,
+  opts: { maxWaitMs: number; onTimeout: () => Error },
+  run: (connection: postgres.ReservedSql) => Promise<T>,
+): Promise<T> {
   const reserving = db.$client.reserve();
   let timer: NodeJS.Timeout | undefined;
-  const reserved = await Promise.race([reserving, new Promise<null>((resolve) => (timer = setTimeout(resolve, Math.max(0, opts.maxWaitMs), null)))]).finally(() => clearTimeout(timer));
+  const reserved = await Promise.race([
+    reserving,
+    new Promise<null>((resolve) => (timer = setTimeout(resolve, Math.max(0, opts.maxWaitMs), null))),
+  ]).finally(() => clearTimeout(timer));
   if (!reserved) {
-    reserving.then((late) => late.release(), () => undefined);
+    reserving.then(
+      (late) => late.release(),
+      () => undefined,
+    );
     throw opts.onTimeout();
   }
   try {

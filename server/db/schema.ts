@@ -93,11 +93,23 @@ export const coupons = pgTable(
     maxRedemptions: integer(),
     maxRedemptionsPerUser: integer(),
     budget: money(),
-    productIds: text().array().notNull().default(sql`'{}'::text[]`),
-    categoryIds: text().array().notNull().default(sql`'{}'::text[]`),
-    allowedEmailDomains: text().array().notNull().default(sql`'{}'::text[]`),
+    productIds: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    categoryIds: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    allowedEmailDomains: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     firstOrderOnly: boolean().notNull().default(false),
-    channels: text().array().notNull().default(sql`'{}'::text[]`),
+    channels: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     stacking: stackingMode().notNull().default("STACKABLE"),
     priority: integer().notNull().default(0),
     // Void gives the uses back (true) or keeps them consumed (false).
@@ -117,11 +129,20 @@ export const coupons = pgTable(
        or (${t.kind} = 'FIXED' and ${t.value} >= 1 and ${t.currency} is not null)
        or (${t.kind} = 'FREE_SHIPPING' and ${t.value} is null)`,
     ),
-    check("coupons_max_discount_percent_only", sql`${t.maxDiscount} is null or (${t.kind} = 'PERCENT' and ${t.maxDiscount} >= 0)`),
+    check(
+      "coupons_max_discount_percent_only",
+      sql`${t.maxDiscount} is null or (${t.kind} = 'PERCENT' and ${t.maxDiscount} >= 0)`,
+    ),
     check("coupons_currency_iso", sql`${t.currency} is null or ${t.currency} ~ '^[A-Z]{3}$'`),
-    check("coupons_money_has_currency", sql`(${t.maxDiscount} is null and ${t.minOrderAmount} is null and ${t.budget} is null) or ${t.currency} is not null`),
+    check(
+      "coupons_money_has_currency",
+      sql`(${t.maxDiscount} is null and ${t.minOrderAmount} is null and ${t.budget} is null) or ${t.currency} is not null`,
+    ),
     check("coupons_window", sql`${t.validFrom} is null or ${t.validUntil} is null or ${t.validFrom} < ${t.validUntil}`),
-    check("coupons_limits_positive", sql`coalesce(${t.maxRedemptions}, 1) >= 1 and coalesce(${t.maxRedemptionsPerUser}, 1) >= 1 and coalesce(${t.budget}, 1) >= 1`),
+    check(
+      "coupons_limits_positive",
+      sql`coalesce(${t.maxRedemptions}, 1) >= 1 and coalesce(${t.maxRedemptionsPerUser}, 1) >= 1 and coalesce(${t.budget}, 1) >= 1`,
+    ),
     check("coupons_min_order_nonnegative", sql`coalesce(${t.minOrderAmount}, 0) >= 0`),
     index("coupons_status_created_idx").on(t.status, t.createdAt),
   ],
@@ -168,7 +189,9 @@ export const codes = pgTable(
     uniqueIndex("codes_lookup_hash_key").on(t.lookupHash),
     check("codes_max_redemptions_positive", sql`coalesce(${t.maxRedemptions}, 1) >= 1`),
     index("codes_coupon_idx").on(t.couponId, t.createdAt),
-    index("codes_book_unassigned_idx").on(t.bookId).where(sql`${t.assignedUserId} is null`),
+    index("codes_book_unassigned_idx")
+      .on(t.bookId)
+      .where(sql`${t.assignedUserId} is null`),
     index("codes_assigned_user_idx").on(t.assignedUserId),
   ],
 );
@@ -185,7 +208,11 @@ export const locks = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index("locks_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'ACTIVE'`)],
+  (t) => [
+    index("locks_active_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'ACTIVE'`),
+  ],
 );
 
 export const lockItems = pgTable(
@@ -245,9 +272,13 @@ export const redemptions = pgTable(
       .on(t.couponId, t.customerId)
       .where(sql`${t.perUserUnique} and not ${t.usesRestored}`),
     // Single-use code: one counting redemption per code, whatever the gate did.
-    uniqueIndex("redemptions_single_use_code_key").on(t.codeId).where(sql`${t.codeSingleUse} and not ${t.usesRestored}`),
+    uniqueIndex("redemptions_single_use_code_key")
+      .on(t.codeId)
+      .where(sql`${t.codeSingleUse} and not ${t.usesRestored}`),
     index("redemptions_coupon_created_idx").on(t.couponId, t.createdAt),
-    index("redemptions_voided_idx").on(t.voidedAt).where(sql`${t.voidedAt} is not null`),
+    index("redemptions_voided_idx")
+      .on(t.voidedAt)
+      .where(sql`${t.voidedAt} is not null`),
     index("redemptions_customer_coupon_idx").on(t.customerId, t.couponId),
     index("redemptions_order_idx").on(t.orderId),
   ],

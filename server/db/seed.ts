@@ -12,7 +12,10 @@ export type SeedCodeSecrets = { lookupHash(lookupKey: string): Buffer; encrypt(d
  * Idempotent seed: demo accounts and catalog are upserted, so a second start
  * (or `npm run db:seed`) leaves existing data and passwords as they are.
  */
-export async function seedDatabase(db: Database, secrets?: SeedCodeSecrets): Promise<{ users: number; products: number }> {
+export async function seedDatabase(
+  db: Database,
+  secrets?: SeedCodeSecrets,
+): Promise<{ users: number; products: number }> {
   await db.transaction(async (tx) => {
     for (const account of DEMO_ACCOUNTS) {
       const passwordHash = await hashPassword(account.password);
@@ -24,21 +27,42 @@ export async function seedDatabase(db: Database, secrets?: SeedCodeSecrets): Pro
     await tx
       .insert(categories)
       .values([...DEMO_CATEGORIES])
-      .onConflictDoUpdate({ target: categories.id, set: { name: sql`excluded.name`, sortOrder: sql`excluded.sort_order` } });
+      .onConflictDoUpdate({
+        target: categories.id,
+        set: { name: sql`excluded.name`, sortOrder: sql`excluded.sort_order` },
+      });
     await tx
       .insert(products)
       .values(DEMO_PRODUCTS.map((p) => ({ ...p, currency: "USD" })))
       .onConflictDoNothing();
     if (secrets) {
       for (const { code, ...coupon } of DEMO_COUPONS) {
-        await tx.insert(coupons).values({ ...coupon, productIds: [], categoryIds: [...("categoryIds" in coupon ? coupon.categoryIds : [])], allowedEmailDomains: [...("allowedEmailDomains" in coupon ? coupon.allowedEmailDomains : [])] }).onConflictDoNothing();
+        await tx
+          .insert(coupons)
+          .values({
+            ...coupon,
+            productIds: [],
+            categoryIds: [...("categoryIds" in coupon ? coupon.categoryIds : [])],
+            allowedEmailDomains: [...("allowedEmailDomains" in coupon ? coupon.allowedEmailDomains : [])],
+          })
+          .onConflictDoNothing();
         await tx
           .insert(codes)
-          .values({ couponId: coupon.id, kind: "SHARED", lookupHash: secrets.lookupHash(codeLookupKey(code)!), codeEncrypted: secrets.encrypt(code) })
+          .values({
+            couponId: coupon.id,
+            kind: "SHARED",
+            lookupHash: secrets.lookupHash(codeLookupKey(code)!),
+            codeEncrypted: secrets.encrypt(code),
+          })
           .onConflictDoNothing();
       }
     }
   });
-  const [row] = await db.select({ users: sql<number>`(select count(*)::int from users)`, products: sql<number>`(select count(*)::int from products)` }).from(sql`(select 1) as one`);
+  const [row] = await db
+    .select({
+      users: sql<number>`(select count(*)::int from users)`,
+      products: sql<number>`(select count(*)::int from products)`,
+    })
+    .from(sql`(select 1) as one`);
   return { users: row?.users ?? 0, products: row?.products ?? 0 };
 }

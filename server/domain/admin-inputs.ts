@@ -16,14 +16,19 @@ const couponText = {
 
 // A new coupon is ACTIVE unless said otherwise; validUntil omitted = the default expiry, null = none.
 const withActiveDefault = (value: unknown) =>
-  value !== null && typeof value === "object" && !Array.isArray(value) && !("status" in value) ? { ...value, status: "ACTIVE" } : value;
+  value !== null && typeof value === "object" && !Array.isArray(value) && !("status" in value)
+    ? { ...value, status: "ACTIVE" }
+    : value;
 
 export const createCouponInput = z.preprocess(withActiveDefault, z.object(couponText).and(CouponRules));
 export type CreateCouponInput = z.infer<typeof createCouponInput>;
 
 export const getCouponInput = z.object({ id: couponId });
 
-export const setCouponStatusInput = z.object({ id: couponId, status: z.enum(["ACTIVE", "DISABLED", "ARCHIVED"], { error: "Status is ACTIVE, DISABLED or ARCHIVED." }) });
+export const setCouponStatusInput = z.object({
+  id: couponId,
+  status: z.enum(["ACTIVE", "DISABLED", "ARCHIVED"], { error: "Status is ACTIVE, DISABLED or ARCHIVED." }),
+});
 
 export const createCodeInput = z
   .object({
@@ -39,8 +44,15 @@ export const createCodeInput = z
       })
       .optional(),
     /** 1 = single use; N = multi-use. Default: 1 for UNIQUE, unlimited (the coupon's limits) for SHARED. */
-    maxRedemptions: z.int({ error: "maxRedemptions is an integer." }).min(1, { error: "maxRedemptions must be at least 1." }).max(MAX_COUNT, { error: `maxRedemptions must be at most ${MAX_COUNT}.` }).nullish(),
+    maxRedemptions: z
+      .int({ error: "maxRedemptions is an integer." })
+      .min(1, { error: "maxRedemptions must be at least 1." })
+      .max(MAX_COUNT, { error: `maxRedemptions must be at most ${MAX_COUNT}.` })
+      .nullish(),
     assignedUserId: z.uuid({ error: "assignedUserId is a user's UUID." }).nullish(),
   })
-  .refine((input) => input.kind === "UNIQUE" || input.code !== undefined, { path: ["code"], message: "A SHARED code needs its code string." });
+  .refine((input) => input.kind === "UNIQUE" || input.code !== undefined, {
+    path: ["code"],
+    message: "A SHARED code needs its code string.",
+  });
 export type CreateCodeInput = z.infer<typeof createCodeInput>;

@@ -71,7 +71,10 @@ describe("normaliseCode", () => {
 
   const messyString = fc.oneof(
     fc.string({ unit: "binary", maxLength: 40 }),
-    fc.string({ unit: fc.constantFrom("a", "Z", "9", "-", " ", "\u00a0", "\t", "\n", "ß", "\u0000", "\u3000"), maxLength: 40 }),
+    fc.string({
+      unit: fc.constantFrom("a", "Z", "9", "-", " ", "\u00a0", "\t", "\n", "ß", "\u0000", "\u3000"),
+      maxLength: 40,
+    }),
   );
 
   it("is idempotent", () => {
@@ -98,7 +101,11 @@ describe("normaliseCode", () => {
   });
 
   it("maps case, spaces and dashes variants of a code to one key", () => {
-    const codeArb = fc.string({ unit: fc.constantFrom(..."ABCDEFGHJKMNPQRSTUVWXYZ23456789"), minLength: 4, maxLength: 16 });
+    const codeArb = fc.string({
+      unit: fc.constantFrom(..."ABCDEFGHJKMNPQRSTUVWXYZ23456789"),
+      minLength: 4,
+      maxLength: 16,
+    });
     const decorationArb = fc.array(fc.constantFrom("", " ", "-", "\u00a0"), { minLength: 16, maxLength: 16 });
     fc.assert(
       fc.property(codeArb, decorationArb, fc.boolean(), (code, decorations, lower) => {

@@ -51,7 +51,9 @@ function escapeRegExp(text: string): string {
 
 /** The regular expression every code of a template must match. */
 function templatePattern(template: string, alphabet: string): RegExp {
-  const body = [...template].map((character) => (character === "#" ? `[${escapeRegExp(alphabet)}]` : escapeRegExp(character))).join("");
+  const body = [...template]
+    .map((character) => (character === "#" ? `[${escapeRegExp(alphabet)}]` : escapeRegExp(character)))
+    .join("");
   return new RegExp(`^${body}$`);
 }
 
@@ -117,7 +119,10 @@ describe("generateCodes", () => {
       else bytes.fill(15);
       return bytes;
     };
-    expect(generateCodes({ count: 2, length: 6, alphabet }, repeatingStart)).toMatchObject({ ok: true, codes: ["AAAAAA", "BCDEFG"] });
+    expect(generateCodes({ count: 2, length: 6, alphabet }, repeatingStart)).toMatchObject({
+      ok: true,
+      codes: ["AAAAAA", "BCDEFG"],
+    });
   });
 
   it("throws instead of looping forever on a broken random source", () => {
@@ -154,7 +159,12 @@ describe("generateCodes", () => {
   it("generates well-formed, unique codes for any valid options", () => {
     const literal = fc.string({ unit: fc.constantFrom(..."ABZ09-"), maxLength: 4 });
     const optionsArb = fc.oneof(
-      fc.record({ count: fc.integer({ min: 1, max: 300 }), length: fc.integer({ min: 6, max: 16 }), prefix: literal, suffix: literal }),
+      fc.record({
+        count: fc.integer({ min: 1, max: 300 }),
+        length: fc.integer({ min: 6, max: 16 }),
+        prefix: literal,
+        suffix: literal,
+      }),
       fc.record({
         count: fc.integer({ min: 1, max: 300 }),
         pattern: fc

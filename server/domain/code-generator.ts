@@ -82,7 +82,8 @@ export function checkEntropy(input: {
   alphabet?: string;
 }): { ok: true; space: bigint } | CodeGenerationFailure {
   const alphabetSize = BigInt(new Set(input.alphabet ?? DEFAULT_CODE_ALPHABET).size);
-  const randomLength = input.pattern === undefined ? (input.length ?? DEFAULT_CODE_LENGTH) : countPlaceholders(input.pattern);
+  const randomLength =
+    input.pattern === undefined ? (input.length ?? DEFAULT_CODE_LENGTH) : countPlaceholders(input.pattern);
   if (!Number.isSafeInteger(input.count) || input.count < 1) {
     return fail("INVALID_COUNT", "The number of codes must be a positive integer.");
   }
@@ -102,7 +103,9 @@ export function checkEntropy(input: {
 }
 
 /** Validates generation options (limits, characters, total length, entropy) into a plan. */
-export function planCodeGeneration(options: CodeGenerationOptions): ({ ok: true } & CodeGenerationPlan) | CodeGenerationFailure {
+export function planCodeGeneration(
+  options: CodeGenerationOptions,
+): ({ ok: true } & CodeGenerationPlan) | CodeGenerationFailure {
   const { count } = options;
   if (!Number.isSafeInteger(count) || count < 1 || count > MAX_CODES_PER_JOB) {
     return fail("INVALID_COUNT", `The number of codes must be an integer from 1 to ${formatCount(MAX_CODES_PER_JOB)}.`);
@@ -125,26 +128,41 @@ export function planCodeGeneration(options: CodeGenerationOptions): ({ ok: true 
   if (options.pattern === undefined) {
     const length = options.length ?? DEFAULT_CODE_LENGTH;
     if (!Number.isSafeInteger(length) || length < MIN_RANDOM_LENGTH || length > MAX_RANDOM_LENGTH) {
-      return fail("INVALID_LENGTH", `The code length must be from ${MIN_RANDOM_LENGTH} to ${MAX_RANDOM_LENGTH} random characters.`);
+      return fail(
+        "INVALID_LENGTH",
+        `The code length must be from ${MIN_RANDOM_LENGTH} to ${MAX_RANDOM_LENGTH} random characters.`,
+      );
     }
     body = PATTERN_PLACEHOLDER.repeat(length);
   } else {
     body = normaliseCode(options.pattern);
     if (!PATTERN_CHARACTERS.test(body)) {
-      return fail("INVALID_PATTERN", "A pattern may contain only '#' (a random character), letters A-Z, digits 0-9 and dashes.");
+      return fail(
+        "INVALID_PATTERN",
+        "A pattern may contain only '#' (a random character), letters A-Z, digits 0-9 and dashes.",
+      );
     }
     const placeholders = countPlaceholders(body);
     if (placeholders < MIN_RANDOM_LENGTH || placeholders > MAX_RANDOM_LENGTH) {
-      return fail("INVALID_PATTERN", `A pattern must have from ${MIN_RANDOM_LENGTH} to ${MAX_RANDOM_LENGTH} '#' (random characters).`);
+      return fail(
+        "INVALID_PATTERN",
+        `A pattern must have from ${MIN_RANDOM_LENGTH} to ${MAX_RANDOM_LENGTH} '#' (random characters).`,
+      );
     }
     if (options.length !== undefined && options.length !== placeholders) {
-      return fail("INVALID_PATTERN", `The pattern has ${placeholders} random characters but the length is ${options.length}.`);
+      return fail(
+        "INVALID_PATTERN",
+        `The pattern has ${placeholders} random characters but the length is ${options.length}.`,
+      );
     }
   }
 
   const template = `${prefix}${body}${suffix}`;
   if (template.length > MAX_CODE_LENGTH) {
-    return fail("CODE_TOO_LONG", `Codes have at most ${MAX_CODE_LENGTH} characters; prefix, pattern and suffix make ${template.length}.`);
+    return fail(
+      "CODE_TOO_LONG",
+      `Codes have at most ${MAX_CODE_LENGTH} characters; prefix, pattern and suffix make ${template.length}.`,
+    );
   }
 
   const randomLength = countPlaceholders(body);

@@ -72,7 +72,14 @@ describe("multiplyMinor and sumMinor", () => {
 
   it("isMoney accepts integers in 0..MAX_MONEY_MINOR only", () => {
     expect([0, 1, MAX_MONEY_MINOR].map(isMoney)).toEqual([true, true, true]);
-    expect([-1, 0.5, MAX_MONEY_MINOR + 1, Number.NaN, "1", null].map(isMoney)).toEqual([false, false, false, false, false, false]);
+    expect([-1, 0.5, MAX_MONEY_MINOR + 1, Number.NaN, "1", null].map(isMoney)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -97,7 +104,9 @@ describe("allocateProportionally", () => {
 
   it("stays exact with amounts whose products exceed 2^53", () => {
     const weights = [333_333_333_333_333, 333_333_333_333_333, 333_333_333_333_334];
-    expect(allocateProportionally(MAX_MONEY_MINOR - 1, weights)).toEqual([333_333_333_333_333, 333_333_333_333_333, 333_333_333_333_333]);
+    expect(allocateProportionally(MAX_MONEY_MINOR - 1, weights)).toEqual([
+      333_333_333_333_333, 333_333_333_333_333, 333_333_333_333_333,
+    ]);
     expect(allocateProportionally(MAX_MONEY_MINOR, [1, MAX_MONEY_MINOR - 1])).toEqual([1, MAX_MONEY_MINOR - 1]);
   });
 
@@ -109,10 +118,17 @@ describe("allocateProportionally", () => {
   });
 
   it("sums exactly to the total, never exceeds a weight, gives nothing to zero weights", () => {
-    const weightsArb = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 0, max: MAX_MONEY_MINOR / 1_000 })), {
-      minLength: 1,
-      maxLength: 60,
-    });
+    const weightsArb = fc.array(
+      fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 0, max: 1_000 }),
+        fc.integer({ min: 0, max: MAX_MONEY_MINOR / 1_000 }),
+      ),
+      {
+        minLength: 1,
+        maxLength: 60,
+      },
+    );
     fc.assert(
       fc.property(
         weightsArb.filter((weights) => weights.some((weight) => weight > 0)),

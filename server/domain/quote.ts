@@ -23,7 +23,17 @@
 
 import { allocateProportionally, multiplyMinor, percentOf, sumMinor } from "./money";
 import { REASON_MESSAGES, type Reason } from "./reasons";
-import type { AppliedDiscount, Cart, CodeInfo, CouponKind, CouponRules, Customer, Quote, QuoteLine, RejectedCode } from "./schemas";
+import type {
+  AppliedDiscount,
+  Cart,
+  CodeInfo,
+  CouponKind,
+  CouponRules,
+  Customer,
+  Quote,
+  QuoteLine,
+  RejectedCode,
+} from "./schemas";
 
 export const DEFAULT_MAX_CODES_PER_CART = 5;
 
@@ -107,7 +117,8 @@ function findEligibleLines(coupon: Coupon, lines: readonly WorkingLine[]): numbe
   const eligible: number[] = [];
   lines.forEach((line, index) => {
     if (line.amount === 0) return;
-    const matches = !targeted || productIds.has(line.productId) || coupon.categoryIds.some((id) => line.categoryIds.has(id));
+    const matches =
+      !targeted || productIds.has(line.productId) || coupon.categoryIds.some((id) => line.categoryIds.has(id));
     if (matches) eligible.push(index);
   });
   return eligible;
@@ -152,7 +163,10 @@ type CheckContext = {
  * first order), is a use left (code, coupon, budget, per user), does the cart fit (items,
  * minimum). Returns the eligible lines when the code passes.
  */
-function checkCandidate(candidate: ResolvedCandidate, context: CheckContext): { reason: Reason } | { eligible: number[] } {
+function checkCandidate(
+  candidate: ResolvedCandidate,
+  context: CheckContext,
+): { reason: Reason } | { eligible: number[] } {
   const { coupon, codeInfo, codeId } = candidate;
   const { cart, customer, usage, now } = context;
 
@@ -166,10 +180,12 @@ function checkCandidate(candidate: ResolvedCandidate, context: CheckContext): { 
   }
 
   if (needsKnownCustomer(coupon, codeInfo) && customer == null) return { reason: "LOGIN_REQUIRED" };
-  if (codeInfo.assignedUserId != null && codeInfo.assignedUserId !== customer?.id) return { reason: "NOT_ASSIGNED_TO_USER" };
+  if (codeInfo.assignedUserId != null && codeInfo.assignedUserId !== customer?.id)
+    return { reason: "NOT_ASSIGNED_TO_USER" };
   if (coupon.allowedEmailDomains.length > 0) {
     const domain = customer?.email === undefined ? null : emailDomainOf(customer.email);
-    const allowed = domain !== null && coupon.allowedEmailDomains.some((allowedDomain) => allowedDomain.toLowerCase() === domain);
+    const allowed =
+      domain !== null && coupon.allowedEmailDomains.some((allowedDomain) => allowedDomain.toLowerCase() === domain);
     if (!allowed) return { reason: "EMAIL_DOMAIN_NOT_ALLOWED" };
   }
   // An unknown order history fails closed: a first-order coupon needs previousOrders === 0.
@@ -197,7 +213,11 @@ function checkCandidate(candidate: ResolvedCandidate, context: CheckContext): { 
 }
 
 /** Stacking, judged in the order entered over the codes accepted so far. */
-function checkStacking(candidate: ResolvedCandidate, accepted: readonly Accepted[], maxCodesPerCart: number): Reason | null {
+function checkStacking(
+  candidate: ResolvedCandidate,
+  accepted: readonly Accepted[],
+  maxCodesPerCart: number,
+): Reason | null {
   if (accepted.some((other) => other.candidate.coupon.id === candidate.coupon.id)) return "DUPLICATE_COUPON";
   if (accepted.some((other) => other.candidate.coupon.stacking === "EXCLUSIVE")) return "NOT_STACKABLE";
   if (candidate.coupon.stacking === "EXCLUSIVE" && accepted.length > 0) return "NOT_STACKABLE";
@@ -212,7 +232,8 @@ function compareApplicationOrder(a: Accepted, b: Accepted): number {
   const kindA = KIND_RANK[a.candidate.coupon.kind];
   const kindB = KIND_RANK[b.candidate.coupon.kind];
   if (kindA !== kindB) return kindA - kindB;
-  if (a.candidate.coupon.priority !== b.candidate.coupon.priority) return b.candidate.coupon.priority - a.candidate.coupon.priority;
+  if (a.candidate.coupon.priority !== b.candidate.coupon.priority)
+    return b.candidate.coupon.priority - a.candidate.coupon.priority;
   return a.index - b.index;
 }
 
@@ -226,7 +247,11 @@ function computeItemDiscount(coupon: Coupon, base: number): number {
   return 0;
 }
 
-function summariseLines(lines: readonly WorkingLine[], eligible: readonly number[], shares: readonly number[]): QuoteLine[] {
+function summariseLines(
+  lines: readonly WorkingLine[],
+  eligible: readonly number[],
+  shares: readonly number[],
+): QuoteLine[] {
   const byProduct = new Map<string, number>();
   eligible.forEach((lineIndex, position) => {
     const share = shares[position] ?? 0;
@@ -315,7 +340,9 @@ export function quote(
     });
   }
 
-  const discountTotal = sumMinor(applied.filter((entry) => entry.kind !== "FREE_SHIPPING").map((entry) => entry.amount));
+  const discountTotal = sumMinor(
+    applied.filter((entry) => entry.kind !== "FREE_SHIPPING").map((entry) => entry.amount),
+  );
   const shippingDiscount = cart.shipping - shippingLeft;
   return {
     currency: cart.currency,

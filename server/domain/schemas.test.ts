@@ -15,11 +15,16 @@ describe("Money", () => {
     expect(Money.parse(value)).toBe(value);
   });
 
-  it.each([-1, 1.5, MAX_MONEY_MINOR + 1, Number.NaN, Number.POSITIVE_INFINITY, "100", null])("rejects %s with a clear message", (value) => {
-    const result = Money.safeParse(value);
-    expect(result.success).toBe(false);
-    expect(messagesOf(result)).toContain(`Amounts are integers in minor units (e.g. cents) from 0 to ${MAX_MONEY_MINOR}.`);
-  });
+  it.each([-1, 1.5, MAX_MONEY_MINOR + 1, Number.NaN, Number.POSITIVE_INFINITY, "100", null])(
+    "rejects %s with a clear message",
+    (value) => {
+      const result = Money.safeParse(value);
+      expect(result.success).toBe(false);
+      expect(messagesOf(result)).toContain(
+        `Amounts are integers in minor units (e.g. cents) from 0 to ${MAX_MONEY_MINOR}.`,
+      );
+    },
+  );
 });
 
 describe("Cart", () => {
@@ -42,7 +47,10 @@ describe("Cart", () => {
     { patch: { items: [{ ...item, quantity: 1.5 }] }, message: "Quantity must be an integer." },
     { patch: { items: [{ ...item, productId: "" }] }, message: "Ids must not be empty." },
     { patch: { items: [{ ...item, productId: "p".repeat(129) }] }, message: "Ids have at most 128 characters." },
-    { patch: { items: [{ ...item, unitPrice: -5 }] }, message: `Amounts are integers in minor units (e.g. cents) from 0 to ${MAX_MONEY_MINOR}.` },
+    {
+      patch: { items: [{ ...item, unitPrice: -5 }] },
+      message: `Amounts are integers in minor units (e.g. cents) from 0 to ${MAX_MONEY_MINOR}.`,
+    },
     { patch: { channel: "email" }, message: "Channel must be one of: web, app, pos, partner." },
     {
       patch: { items: [{ ...item, unitPrice: MAX_MONEY_MINOR, quantity: 2 }] },
@@ -56,12 +64,23 @@ describe("Cart", () => {
 
   it("accepts 500 lines x 10,000 at the largest price that keeps the total within MAX_MONEY_MINOR, and not a cent more", () => {
     const maxPrice = MAX_MONEY_MINOR / (500 * 10_000); // 200,000,000 minor units per unit
-    const items = Array.from({ length: 500 }, (_, index) => ({ productId: `p${index}`, categoryIds: [], unitPrice: maxPrice, quantity: 10_000 }));
+    const items = Array.from({ length: 500 }, (_, index) => ({
+      productId: `p${index}`,
+      categoryIds: [],
+      unitPrice: maxPrice,
+      quantity: 10_000,
+    }));
     expect(Cart.safeParse({ currency: "USD", items, shipping: 0 }).success).toBe(true);
 
     const overByShipping = Cart.safeParse({ currency: "USD", items, shipping: 1 });
-    expect(messagesOf(overByShipping)).toEqual([`The cart total (items plus shipping) must be at most ${MAX_MONEY_MINOR} minor units.`]);
-    const overByPrice = Cart.safeParse({ currency: "USD", items: [...items.slice(1), { ...items[0], unitPrice: maxPrice + 1 }], shipping: 0 });
+    expect(messagesOf(overByShipping)).toEqual([
+      `The cart total (items plus shipping) must be at most ${MAX_MONEY_MINOR} minor units.`,
+    ]);
+    const overByPrice = Cart.safeParse({
+      currency: "USD",
+      items: [...items.slice(1), { ...items[0], unitPrice: maxPrice + 1 }],
+      shipping: 0,
+    });
     expect(overByPrice.success).toBe(false);
   });
 });
@@ -132,23 +151,50 @@ describe("CouponRules", () => {
     { input: { ...percent, value: 0 }, message: "A percentage must be more than 0 %." },
     { input: { ...percent, value: 10_001 }, message: "A percentage must be at most 100 % (10000 basis points)." },
     { input: { ...percent, value: 12.5 }, message: "A percentage is stored as integer basis points (12.5 % = 1250)." },
-    { input: { ...percent, maxDiscount: 500 }, message: "A currency is required when the coupon has an amount, maxDiscount, minOrderAmount or budget." },
-    { input: { ...percent, budget: 0, currency: "USD" }, message: "A budget must be at least 1 (leave empty for no budget)." },
+    {
+      input: { ...percent, maxDiscount: 500 },
+      message: "A currency is required when the coupon has an amount, maxDiscount, minOrderAmount or budget.",
+    },
+    {
+      input: { ...percent, budget: 0, currency: "USD" },
+      message: "A budget must be at least 1 (leave empty for no budget).",
+    },
     {
       input: { kind: "FIXED", value: 500, status: "ACTIVE" },
       message: "A currency is required. Currency must be an ISO 4217 code of 3 upper-case letters, e.g. USD.",
     },
-    { input: { kind: "FIXED", value: 500, currency: 840, status: "ACTIVE" }, message: "Currency must be an ISO 4217 code of 3 upper-case letters, e.g. USD." },
-    { input: { kind: "FIXED", value: 0, currency: "USD", status: "ACTIVE" }, message: "A fixed amount must be at least 1 minor unit." },
-    { input: { kind: "FIXED", value: 500, currency: "USD", status: "ACTIVE", maxDiscount: 100 }, message: "maxDiscount only applies to PERCENT coupons." },
-    { input: { kind: "FREE_SHIPPING", value: 5, status: "ACTIVE" }, message: "FREE_SHIPPING coupons have no value (leave it empty)." },
-    { input: { kind: "BOGO", value: 5, status: "ACTIVE" }, message: "Kind must be one of: PERCENT, FIXED, FREE_SHIPPING." },
+    {
+      input: { kind: "FIXED", value: 500, currency: 840, status: "ACTIVE" },
+      message: "Currency must be an ISO 4217 code of 3 upper-case letters, e.g. USD.",
+    },
+    {
+      input: { kind: "FIXED", value: 0, currency: "USD", status: "ACTIVE" },
+      message: "A fixed amount must be at least 1 minor unit.",
+    },
+    {
+      input: { kind: "FIXED", value: 500, currency: "USD", status: "ACTIVE", maxDiscount: 100 },
+      message: "maxDiscount only applies to PERCENT coupons.",
+    },
+    {
+      input: { kind: "FREE_SHIPPING", value: 5, status: "ACTIVE" },
+      message: "FREE_SHIPPING coupons have no value (leave it empty).",
+    },
+    {
+      input: { kind: "BOGO", value: 5, status: "ACTIVE" },
+      message: "Kind must be one of: PERCENT, FIXED, FREE_SHIPPING.",
+    },
     { input: { ...percent, status: "PAUSED" }, message: "Status must be one of: ACTIVE, DISABLED, ARCHIVED." },
     { input: { ...percent, maxRedemptions: 0 }, message: "Limits must be at least 1 (leave empty for no limit)." },
-    { input: { ...percent, allowedEmailDomains: ["@example.com"] }, message: "Email domains look like example.com (no @, no spaces)." },
+    {
+      input: { ...percent, allowedEmailDomains: ["@example.com"] },
+      message: "Email domains look like example.com (no @, no spaces).",
+    },
     { input: { ...percent, channels: ["fax"] }, message: "Channel must be one of: web, app, pos, partner." },
     { input: { ...percent, priority: 1001 }, message: "Priority must be at most 1000." },
-    { input: { ...percent, validFrom: "2025-01-01" }, message: "Expected a date: an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59Z." },
+    {
+      input: { ...percent, validFrom: "2025-01-01" },
+      message: "Expected a date: an ISO 8601 date-time with a time zone, e.g. 2025-01-31T23:59:59Z.",
+    },
     {
       input: { ...percent, validFrom: "2025-02-01T00:00:00Z", validUntil: "2025-02-01T00:00:00Z" },
       message: "validUntil must be after validFrom.",
@@ -178,8 +224,12 @@ describe("CodeInfo and Quote", () => {
       shipping: 500,
       shippingDiscount: 500,
       total: 3498,
-      applied: [{ code: "SAVE", couponId: "c1", kind: "PERCENT", amount: 500, lines: [{ productId: "p1", amount: 500 }] }],
-      rejected: [{ code: "NOPE", reason: "NOT_FOUND", message: "This code is not valid. Please check the code and try again." }],
+      applied: [
+        { code: "SAVE", couponId: "c1", kind: "PERCENT", amount: 500, lines: [{ productId: "p1", amount: 500 }] },
+      ],
+      rejected: [
+        { code: "NOPE", reason: "NOT_FOUND", message: "This code is not valid. Please check the code and try again." },
+      ],
     };
     expect(Quote.parse(quote)).toEqual(quote);
     expect(Quote.safeParse({ ...quote, rejected: [{ code: "X", reason: "NOPE", message: "" }] }).success).toBe(false);

@@ -34,7 +34,9 @@ export type Money = z.infer<typeof Money>;
 
 const CURRENCY_MESSAGE = "Currency must be an ISO 4217 code of 3 upper-case letters, e.g. USD.";
 export const CurrencyCode = z
-  .string({ error: (issue) => (issue.input === undefined ? `A currency is required. ${CURRENCY_MESSAGE}` : CURRENCY_MESSAGE) })
+  .string({
+    error: (issue) => (issue.input === undefined ? `A currency is required. ${CURRENCY_MESSAGE}` : CURRENCY_MESSAGE),
+  })
   .regex(/^[A-Z]{3}$/, { error: CURRENCY_MESSAGE });
 
 export const Channel = z.enum(CHANNELS, { error: `Channel must be one of: ${CHANNELS.join(", ")}.` });
@@ -69,7 +71,9 @@ export const StoredText = (max: number, label: string) =>
   z
     .string({ error: `${label} is text.` })
     .max(max, { error: `${label} has at most ${max} characters.` })
-    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), { error: `${label}: ${NO_CONTROL_CHARACTERS_MESSAGE}` });
+    .refine((value) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value), {
+      error: `${label}: ${NO_CONTROL_CHARACTERS_MESSAGE}`,
+    });
 
 // Timestamps Postgres and every client handle alike.
 const EARLIEST_DATE = Date.UTC(2000, 0, 1);
@@ -149,7 +153,9 @@ export type Customer = z.infer<typeof Customer>;
 
 /** Codes as a shopper entered them; their format is judged per code (INVALID_FORMAT), not as a 400. */
 export const EnteredCodes = z
-  .array(z.string().max(MAX_RAW_CODE_INPUT_LENGTH, { error: `A code has at most ${MAX_RAW_CODE_INPUT_LENGTH} characters.` }))
+  .array(
+    z.string().max(MAX_RAW_CODE_INPUT_LENGTH, { error: `A code has at most ${MAX_RAW_CODE_INPUT_LENGTH} characters.` }),
+  )
   .max(MAX_CODES_PER_REQUEST, { error: `At most ${MAX_CODES_PER_REQUEST} codes per request.` });
 
 const EmailDomain = z
@@ -183,8 +189,14 @@ const couponRulesShape = {
   maxRedemptions: PositiveCount.nullish(),
   maxRedemptionsPerUser: PositiveCount.nullish(),
   budget: Money.min(1, { error: "A budget must be at least 1 (leave empty for no budget)." }).nullish(),
-  productIds: z.array(Id).max(MAX_TARGET_IDS, { error: `At most ${MAX_TARGET_IDS} product ids.` }).default([]),
-  categoryIds: z.array(Id).max(MAX_TARGET_IDS, { error: `At most ${MAX_TARGET_IDS} category ids.` }).default([]),
+  productIds: z
+    .array(Id)
+    .max(MAX_TARGET_IDS, { error: `At most ${MAX_TARGET_IDS} product ids.` })
+    .default([]),
+  categoryIds: z
+    .array(Id)
+    .max(MAX_TARGET_IDS, { error: `At most ${MAX_TARGET_IDS} category ids.` })
+    .default([]),
   allowedEmailDomains: z
     .array(EmailDomain)
     .max(MAX_EMAIL_DOMAINS, { error: `At most ${MAX_EMAIL_DOMAINS} email domains.` })
@@ -234,7 +246,8 @@ export const CouponRules = z
     if (rules.kind !== "PERCENT" && rules.maxDiscount != null) {
       ctx.addIssue({ code: "custom", path: ["maxDiscount"], message: "maxDiscount only applies to PERCENT coupons." });
     }
-    const hasMoney = rules.kind === "FIXED" || rules.maxDiscount != null || rules.minOrderAmount != null || rules.budget != null;
+    const hasMoney =
+      rules.kind === "FIXED" || rules.maxDiscount != null || rules.minOrderAmount != null || rules.budget != null;
     if (hasMoney && rules.currency == null) {
       ctx.addIssue({
         code: "custom",
@@ -242,7 +255,11 @@ export const CouponRules = z
         message: "A currency is required when the coupon has an amount, maxDiscount, minOrderAmount or budget.",
       });
     }
-    if (rules.validFrom != null && rules.validUntil != null && rules.validFrom.getTime() >= rules.validUntil.getTime()) {
+    if (
+      rules.validFrom != null &&
+      rules.validUntil != null &&
+      rules.validFrom.getTime() >= rules.validUntil.getTime()
+    ) {
       ctx.addIssue({ code: "custom", path: ["validUntil"], message: "validUntil must be after validFrom." });
     }
   });

@@ -41,7 +41,10 @@ export function reportRedisFailure(error: unknown): void {
     s.open = true;
     s.openedAtMs = Date.now();
     const message = error instanceof Error ? error.message : String(error);
-    console.warn("[gate] Redis failed; Postgres gate after drain:", message.length > 300 ? `${message.slice(0, 300)}…` : message);
+    console.warn(
+      "[gate] Redis failed; Postgres gate after drain:",
+      message.length > 300 ? `${message.slice(0, 300)}…` : message,
+    );
   }
   if (!s.probing) void probeUntilRecovered();
 }

@@ -49,7 +49,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Settles within `ms` or fails the test (a hung caller must not hang the suite). */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms)),
+  ]);
 }
 
 let url: string;
@@ -106,7 +109,10 @@ describe("merging concurrent callers", () => {
         const mineKey = key(`kv-${i}`);
         await pause(i % 5);
         const set = await client.redis.set(mineKey, { caller: i, text: `value ${i}` });
-        const [got, missing] = await Promise.all([client.redis.get<{ caller: number; text: string }>(mineKey), client.redis.get(key("never-set"))]);
+        const [got, missing] = await Promise.all([
+          client.redis.get<{ caller: number; text: string }>(mineKey),
+          client.redis.get(key("never-set")),
+        ]);
         return { i, set, got, missing };
       }),
     );
@@ -126,7 +132,14 @@ describe("merging concurrent callers", () => {
         await pause(i % 3);
         if (i % 3 === 0) return { i, single: await client.redis.incr(shared) };
         const mine = key(`pipe-${i}`);
-        const out = await client.redis.pipeline().set(mine, `v${i}`).incrby(`${mine}:n`, i).get(mine).lpush(`${mine}:list`, "a", "b").lrange(`${mine}:list`, 0, -1).exec();
+        const out = await client.redis
+          .pipeline()
+          .set(mine, `v${i}`)
+          .incrby(`${mine}:n`, i)
+          .get(mine)
+          .lpush(`${mine}:list`, "a", "b")
+          .lrange(`${mine}:list`, 0, -1)
+          .exec();
         return { i, out };
       }),
     );
@@ -169,7 +182,15 @@ describe("errors stay with their caller", () => {
     ]);
     // All in one tick on an idle client: one round trip carried them all.
     expect(client.paths()).toEqual([["pipeline"]]);
-    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
     const reason = (i: number) => String((outcomes[i] as PromiseRejectedResult).reason);
     expect(reason(1)).toMatch(/NOSCRIPT/);
     expect(reason(3)).toMatch(/not an integer/);
@@ -188,7 +209,15 @@ describe("errors stay with their caller", () => {
       client.coalescing.request({ body: ["SET", key("bad"), null] }),
       client.redis.pipeline().set(key("p"), 1).get(key("p")).exec(),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
     expect(String((outcomes[5] as PromiseRejectedResult).reason)).toMatch(/argument 3 must be a string/);
     expect(await Promise.all(good.map((k) => plain.get<number>(k)))).toEqual([0, 1, 2, 3, 4]);
     // One merged request refused, then one request per caller.
@@ -221,7 +250,12 @@ describe("what is not merged", () => {
 
 describe("@upstash/ratelimit over the coalescing client", () => {
   it("slidingWindow: 60 concurrent requests for one identifier, limit 10: exactly 10 allowed; another identifier is separate", async () => {
-    const limiter = new Ratelimit({ redis: client.redis, limiter: Ratelimit.slidingWindow(10, "30 s"), prefix: key("sliding"), ephemeralCache: false });
+    const limiter = new Ratelimit({
+      redis: client.redis,
+      limiter: Ratelimit.slidingWindow(10, "30 s"),
+      prefix: key("sliding"),
+      ephemeralCache: false,
+    });
     client.reset();
     const [a, b] = await Promise.all([
       Promise.all(Array.from({ length: 60 }, () => limiter.limit("shopper-a"))),
@@ -236,7 +270,12 @@ describe("@upstash/ratelimit over the coalescing client", () => {
   });
 
   it("fixedWindow with rate: 30 concurrent callers of weight 2, limit 20: exactly 10 allowed", async () => {
-    const limiter = new Ratelimit({ redis: client.redis, limiter: Ratelimit.fixedWindow(20, "30 s"), prefix: key("fixed"), ephemeralCache: false });
+    const limiter = new Ratelimit({
+      redis: client.redis,
+      limiter: Ratelimit.fixedWindow(20, "30 s"),
+      prefix: key("fixed"),
+      ephemeralCache: false,
+    });
     const results = await Promise.all(Array.from({ length: 30 }, () => limiter.limit("ip-1", { rate: 2 })));
     expect(results.filter((r) => r.success)).toHaveLength(10);
     expect((await limiter.getRemaining("ip-1")).remaining).toBe(0);
@@ -260,7 +299,10 @@ describe("when the server cannot take the batch", () => {
     const small = coalescingClient(tight.url, token);
     const keys = Array.from({ length: 8 }, (_, i) => key(`big-${i}`));
     const value = (i: number) => `${i}`.padEnd(600, "x");
-    const outcomes = await Promise.allSettled([...keys.map((k, i) => small.redis.set(k, value(i))), small.redis.set(key("huge"), "y".repeat(3_000))]);
+    const outcomes = await Promise.allSettled([
+      ...keys.map((k, i) => small.redis.set(k, value(i))),
+      small.redis.set(key("huge"), "y".repeat(3_000)),
+    ]);
     expect(outcomes.slice(0, 8).map((o) => o.status)).toEqual(Array.from({ length: 8 }, () => "fulfilled"));
     expect(outcomes[8]!.status).toBe("rejected");
     expect(await Promise.all(keys.map((k) => plain.get(k)))).toEqual(keys.map((_, i) => value(i)));
@@ -271,7 +313,11 @@ describe("when the server cannot take the batch", () => {
     const gone = coalescingClient(`http://127.0.0.1:${port}`, token);
     const outcomes = await within(
       10_000,
-      Promise.allSettled([...Array.from({ length: 30 }, (_, i) => gone.redis.incr(key(`gone-${i}`))), gone.redis.pipeline().get(key("a")).exec(), gone.redis.multi().get(key("b")).exec()]),
+      Promise.allSettled([
+        ...Array.from({ length: 30 }, (_, i) => gone.redis.incr(key(`gone-${i}`))),
+        gone.redis.pipeline().get(key("a")).exec(),
+        gone.redis.multi().get(key("b")).exec(),
+      ]),
     );
     expect(outcomes.every((o) => o.status === "rejected")).toBe(true);
 
@@ -297,7 +343,11 @@ describe("when the server cannot take the batch", () => {
       const started = Date.now();
       const outcomes = await within(
         REDIS_REQUEST_TIMEOUT_MS * 4,
-        Promise.allSettled(Array.from({ length: 25 }, (_, i) => (i % 5 === 0 ? stuck.redis.pipeline().incr(key("p")).exec() : stuck.redis.get(key(`s-${i}`))))),
+        Promise.allSettled(
+          Array.from({ length: 25 }, (_, i) =>
+            i % 5 === 0 ? stuck.redis.pipeline().incr(key("p")).exec() : stuck.redis.get(key(`s-${i}`)),
+          ),
+        ),
       );
       expect(outcomes.every((o) => o.status === "rejected")).toBe(true);
       expect(Date.now() - started).toBeGreaterThanOrEqual(REDIS_REQUEST_TIMEOUT_MS - 50);

@@ -34,7 +34,9 @@ export class CoalescingRequester implements Requester {
         return Promise.all(entries.map((e) => this.sendAlone(e).catch(asError)));
       }
       if (!Array.isArray(results) || results.length !== body.length) {
-        throw new Error(`the Redis REST pipeline answered ${Array.isArray(results) ? results.length : "no"} results for ${body.length} commands`);
+        throw new Error(
+          `the Redis REST pipeline answered ${Array.isArray(results) ? results.length : "no"} results for ${body.length} commands`,
+        );
       }
       let at = 0;
       return entries.map((e) => {
@@ -46,7 +48,8 @@ export class CoalescingRequester implements Requester {
   }
 
   private async sendPipeline(body: unknown[][]): Promise<Result[]> {
-    if (!this.transport) return (await this.inner.request<unknown>({ path: ["pipeline"], body })) as unknown as Result[];
+    if (!this.transport)
+      return (await this.inner.request<unknown>({ path: ["pipeline"], body })) as unknown as Result[];
     const readYourWrites = this.inner.readYourWrites !== false;
     const sent = await this.transport.send(body, readYourWrites ? this.inner.upstashSyncToken : undefined);
     if (readYourWrites) this.inner.upstashSyncToken = sent.syncToken ?? "";
@@ -78,9 +81,12 @@ export class CoalescingRequester implements Requester {
   request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
     const plain = !req.headers && !req.onMessage && !req.isStreaming && !req.signal && Array.isArray(req.body);
     const path = req.path ?? [];
-    if (plain && path.length === 0) return this.send({ commands: [req.body as unknown[]], single: true }) as Promise<UpstashResponse<TResult>>;
+    if (plain && path.length === 0)
+      return this.send({ commands: [req.body as unknown[]], single: true }) as Promise<UpstashResponse<TResult>>;
     if (plain && path.length === 1 && path[0] === "pipeline" && (req.body as unknown[]).every(Array.isArray)) {
-      return this.send({ commands: req.body as unknown[][], single: false }) as unknown as Promise<UpstashResponse<TResult>>;
+      return this.send({ commands: req.body as unknown[][], single: false }) as unknown as Promise<
+        UpstashResponse<TResult>
+      >;
     }
     return this.inner.request<TResult>(req);
   }

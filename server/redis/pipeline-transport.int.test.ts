@@ -44,7 +44,7 @@ describe("the undici pipeline transport", () => {
     const k = (name: string) => `test:transport:${randomUUID()}:${name}`;
     const [text, counter, hash] = [k("text"), k("counter"), k("hash")];
     const commands = [
-      ["SET", text, "Grüße, 東京 ☕ \"quoted\" \\ back"],
+      ["SET", text, 'Grüße, 東京 ☕ "quoted" \\ back'],
       ["GET", text],
       ["INCRBY", counter, "41"],
       ["INCR", counter],
@@ -60,7 +60,7 @@ describe("the undici pipeline transport", () => {
     const viaOwn = (await own.request<unknown>({ path: ["pipeline"], body: commands })) as unknown;
     const viaTransport = (await transport.send(again)).results;
     expect(viaTransport).toEqual(viaOwn);
-    expect(viaTransport[1]).toEqual({ result: "Grüße, 東京 ☕ \"quoted\" \\ back" });
+    expect(viaTransport[1]).toEqual({ result: 'Grüße, 東京 ☕ "quoted" \\ back' });
     expect(viaTransport[3]).toEqual({ result: 42 });
     expect(viaTransport[6]).toEqual({ result: null });
     expect(viaTransport[7]?.error).toMatch(/not an integer/);
@@ -87,7 +87,11 @@ describe("the undici pipeline transport", () => {
   it("passes the read-your-writes sync token both ways, and sends no encoding header", async () => {
     const seen: Array<{ token: string | undefined; encoding: string | undefined; auth: string | undefined }> = [];
     const server = await fakeServer((req, res) => {
-      seen.push({ token: req.headers["upstash-sync-token"] as string | undefined, encoding: req.headers["upstash-encoding"] as string | undefined, auth: req.headers.authorization });
+      seen.push({
+        token: req.headers["upstash-sync-token"] as string | undefined,
+        encoding: req.headers["upstash-encoding"] as string | undefined,
+        auth: req.headers.authorization,
+      });
       req.resume().on("end", () => {
         res.writeHead(200, { "content-type": "application/json", "upstash-sync-token": `token-${seen.length}` });
         res.end(JSON.stringify([{ result: "PONG" }]));
@@ -135,7 +139,9 @@ describe("the undici pipeline transport", () => {
       socket.destroy();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const fake = createPipelineTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "secret", { timeoutMs: 1_500 });
+    const fake = createPipelineTransport(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, "secret", {
+      timeoutMs: 1_500,
+    });
     try {
       await expect(fake.send([["PING"]])).rejects.toThrow();
       expect(connections).toBe(2);

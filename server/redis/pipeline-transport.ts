@@ -4,7 +4,10 @@ import { Pool } from "undici";
 export type PipelineResult = UpstashResponse<unknown>;
 export type PipelineTransport = {
   /** POSTs the commands to the REST `/pipeline` endpoint; one result per command, in order. */
-  send(commands: unknown[][], syncToken?: string): Promise<{ results: PipelineResult[]; syncToken: string | undefined }>;
+  send(
+    commands: unknown[][],
+    syncToken?: string,
+  ): Promise<{ results: PipelineResult[]; syncToken: string | undefined }>;
   close(): Promise<void>;
 };
 
@@ -17,7 +20,11 @@ export type PipelineTransport = {
  * UpstashError with the server's message, a request that got no answer is sent once more after 25 ms,
  * a request is given up after `timeoutMs`, and the read-your-writes sync token is passed along.
  */
-export function createPipelineTransport(url: string, token: string, opts: { timeoutMs: number; connections?: number }): PipelineTransport {
+export function createPipelineTransport(
+  url: string,
+  token: string,
+  opts: { timeoutMs: number; connections?: number },
+): PipelineTransport {
   const base = new URL(url);
   const path = `${base.pathname.replace(/\/$/, "")}/pipeline`;
   const pool = new Pool(base.origin, { connections: opts.connections ?? 16, keepAliveTimeout: 30_000 });
@@ -27,7 +34,11 @@ export function createPipelineTransport(url: string, token: string, opts: { time
     const response = await pool.request({
       method: "POST",
       path,
-      headers: { authorization, "content-type": "application/json", ...(syncToken ? { "upstash-sync-token": syncToken } : {}) },
+      headers: {
+        authorization,
+        "content-type": "application/json",
+        ...(syncToken ? { "upstash-sync-token": syncToken } : {}),
+      },
       body,
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
@@ -39,9 +50,12 @@ export function createPipelineTransport(url: string, token: string, opts: { time
       throw new errors.UpstashJSONParseError(text, { cause });
     }
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new errors.UpstashError(`${(parsed as { error?: string } | null)?.error ?? `HTTP ${response.statusCode}`}, command was: ${body.slice(0, 300)}`);
+      throw new errors.UpstashError(
+        `${(parsed as { error?: string } | null)?.error ?? `HTTP ${response.statusCode}`}, command was: ${body.slice(0, 300)}`,
+      );
     }
-    if (!Array.isArray(parsed)) throw new errors.UpstashError(`the pipeline answered ${text.slice(0, 100)}, not an array`);
+    if (!Array.isArray(parsed))
+      throw new errors.UpstashError(`the pipeline answered ${text.slice(0, 100)}, not an array`);
     const nextToken = response.headers["upstash-sync-token"];
     return { results: parsed as PipelineResult[], syncToken: typeof nextToken === "string" ? nextToken : syncToken };
   };

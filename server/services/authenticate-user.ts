@@ -7,7 +7,10 @@ import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 // Verifying against a real hash when the user is unknown keeps response times alike, so emails can't be probed.
 let dummyHash: Promise<string> | undefined;
 
-export async function authenticateUser(email: string, password: string): Promise<{ id: string; email: string; name: string; role: Role } | null> {
+export async function authenticateUser(
+  email: string,
+  password: string,
+): Promise<{ id: string; email: string; name: string; role: Role } | null> {
   const user = await findUserByEmail(getDb(), email);
   if (!user) {
     dummyHash ??= hashPassword(randomBytes(16).toString("hex"));

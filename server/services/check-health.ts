@@ -4,7 +4,12 @@ import { getRedis } from "@/server/redis/client";
 import { pingRedis } from "@/server/redis/ping-redis";
 
 export type DependencyHealth = { status: "up" | "down" | "off"; latencyMs?: number; error?: string };
-export type Health = { status: "ok" | "degraded" | "down"; postgres: DependencyHealth; redis: DependencyHealth; checkedAt: string };
+export type Health = {
+  status: "ok" | "degraded" | "down";
+  postgres: DependencyHealth;
+  redis: DependencyHealth;
+  checkedAt: string;
+};
 
 const PROBE_TIMEOUT_MS = 2_000;
 

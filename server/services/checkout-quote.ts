@@ -10,7 +10,13 @@ import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
 import { getRedis } from "@/server/redis/client";
 import { readUsage, type CouponUsage } from "@/server/redis/gate";
-import { readCachedCodes, readCachedRules, writeCachedCodes, writeCachedRules, type CachedCode } from "@/server/redis/rules-cache";
+import {
+  readCachedCodes,
+  readCachedRules,
+  writeCachedCodes,
+  writeCachedRules,
+  type CachedCode,
+} from "@/server/redis/rules-cache";
 import { LRUCache } from "lru-cache";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
 
@@ -20,7 +26,9 @@ import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
  * (Postgres in validate, the Redis gate in lock/redeem) and reloads on a mismatch.
  */
 const L1_TTL_MS = 5_000;
-const globalForL1 = globalThis as unknown as { couponL1?: { codes: LRUCache<string, CachedCode>; rules: LRUCache<string, CachedCoupon> } };
+const globalForL1 = globalThis as unknown as {
+  couponL1?: { codes: LRUCache<string, CachedCode>; rules: LRUCache<string, CachedCoupon> };
+};
 function l1() {
   globalForL1.couponL1 ??= {
     codes: new LRUCache<string, CachedCode>({ max: 10_000, ttl: L1_TTL_MS }),
@@ -52,7 +60,8 @@ export type LiveUsage = { coupons: LiveCouponState[]; codes: LiveCodeState[] };
 export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
   const parsed = codes.map((raw) => ({ raw, result: parseCode(raw) }));
   const hashes = new Map<string, Buffer>();
-  for (const { result } of parsed) if (result.ok && !hashes.has(result.key)) hashes.set(result.key, hashCodeForLookup(result.key));
+  for (const { result } of parsed)
+    if (result.ok && !hashes.has(result.key)) hashes.set(result.key, hashCodeForLookup(result.key));
   const codesByKey = await lookUpCodes(hashes);
   const found = [...codesByKey.values()].filter((c): c is FoundCode => c.found);
   const couponIds = [...new Set(found.map((c) => c.couponId))];
@@ -67,13 +76,21 @@ export async function readGateUsage(
 ): Promise<{ usage: CouponUsage[]; notLoaded: string[] }> {
   const usage = await readUsage(
     redis,
-    resolved.couponIds.map((couponId) => ({ couponId, codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id), customerId })),
+    resolved.couponIds.map((couponId) => ({
+      couponId,
+      codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id),
+      customerId,
+    })),
   );
   return { usage, notLoaded: resolved.couponIds.filter((_, i) => !usage[i]?.loaded) };
 }
 
 /** Postgres's count of the resolved codes' usage: redemptions plus live locks. */
-export function readPostgresUsage(db: Executor, resolved: ResolvedCodes, customerId: string | null): Promise<LiveUsage> {
+export function readPostgresUsage(
+  db: Executor,
+  resolved: ResolvedCodes,
+  customerId: string | null,
+): Promise<LiveUsage> {
   return readLiveUsage(db, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId });
 }
 
@@ -89,14 +106,25 @@ export function liveFromGate(resolved: ResolvedCodes, usage: CouponUsage[]): Liv
   }));
   const codes = resolved.found.map((code) => {
     const counts = usage[resolved.couponIds.indexOf(code.couponId)]?.codes[code.id] ?? { used: 0, locked: 0 };
-    return { id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: counts.used, locked: counts.locked };
+    return {
+      id: code.id,
+      status: code.status,
+      assignedUserId: code.assignedUserId,
+      redeemed: counts.used,
+      locked: counts.locked,
+    };
   });
   return { coupons, codes };
 }
 
 /** Rules whose version differs from the live one are stale: read them again from Postgres. */
-export async function refreshStaleRules(resolved: ResolvedCodes, live: Pick<LiveCouponState, "id" | "version">[]): Promise<void> {
-  const staleIds = live.filter((state) => resolved.rules.get(state.id)?.version !== state.version).map((state) => state.id);
+export async function refreshStaleRules(
+  resolved: ResolvedCodes,
+  live: Pick<LiveCouponState, "id" | "version">[],
+): Promise<void> {
+  const staleIds = live
+    .filter((state) => resolved.rules.get(state.id)?.version !== state.version)
+    .map((state) => state.id);
   if (staleIds.length === 0) return;
   for (const coupon of await loadRulesFromDb(staleIds)) resolved.rules.set(coupon.id, coupon);
 }
@@ -104,7 +132,13 @@ export async function refreshStaleRules(resolved: ResolvedCodes, live: Pick<Live
 export type QuotedCheckout = { quote: Quote; accepted: Map<string, ResolvedCandidate> };
 
 /** Runs the engine on resolved codes with a usage snapshot (Postgres or Redis counters). */
-export function quoteResolved(resolved: ResolvedCodes, live: LiveUsage, cart: Cart, customer: Customer | null, now: Date): QuotedCheckout {
+export function quoteResolved(
+  resolved: ResolvedCodes,
+  live: LiveUsage,
+  cart: Cart,
+  customer: Customer | null,
+  now: Date,
+): QuotedCheckout {
   const liveCoupons = new Map(live.coupons.map((state) => [state.id, state]));
   const liveCodes = new Map(live.codes.map((state) => [state.id, state]));
   const usage = {
@@ -143,7 +177,10 @@ export function quoteResolved(resolved: ResolvedCodes, live: LiveUsage, cart: Ca
   });
 
   const result = quote(cart, candidates, customer, usage, now, { maxCodesPerCart: env().MAX_CODES_PER_CART });
-  return { quote: { ...result, rejected: result.rejected.map((r) => ({ ...r, message: REASON_MESSAGES[r.reason] })) }, accepted };
+  return {
+    quote: { ...result, rejected: result.rejected.map((r) => ({ ...r, message: REASON_MESSAGES[r.reason] })) },
+    accepted,
+  };
 }
 
 async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, CachedCode>> {
@@ -153,7 +190,17 @@ async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, Cac
   const hex = keys.map((key) => hashes.get(key)!.toString("hex"));
   const local = hex.map((h) => l1().codes.get(h));
   const needRedis = keys.map((_, i) => i).filter((i) => !local[i]);
-  const fromRedis = needRedis.length === 0 ? [] : await withRedisOr((redis) => readCachedCodes(redis, needRedis.map((i) => hex[i]!)), () => []);
+  const fromRedis =
+    needRedis.length === 0
+      ? []
+      : await withRedisOr(
+          (redis) =>
+            readCachedCodes(
+              redis,
+              needRedis.map((i) => hex[i]!),
+            ),
+          () => [],
+        );
   const cached = [...local];
   needRedis.forEach((i, j) => {
     const entry = fromRedis[j];
@@ -168,18 +215,32 @@ async function lookUpCodes(hashes: Map<string, Buffer>): Promise<Map<string, Cac
   });
   if (misses.length === 0) return byKey;
 
-  const rows = await findCodesByLookupHashes(getDb(), misses.map((i) => hashes.get(keys[i]!)!));
+  const rows = await findCodesByLookupHashes(
+    getDb(),
+    misses.map((i) => hashes.get(keys[i]!)!),
+  );
   const rowsByHex = new Map(rows.map((row) => [row.lookupHash.toString("hex"), row]));
   const toCache = misses.map((i) => {
     const row = rowsByHex.get(hex[i]!);
     const value: CachedCode = row
-      ? { found: true, id: row.id, couponId: row.couponId, kind: row.kind, maxRedemptions: row.maxRedemptions, assignedUserId: row.assignedUserId, status: row.status }
+      ? {
+          found: true,
+          id: row.id,
+          couponId: row.couponId,
+          kind: row.kind,
+          maxRedemptions: row.maxRedemptions,
+          assignedUserId: row.assignedUserId,
+          status: row.status,
+        }
       : { found: false };
     byKey.set(keys[i]!, value);
     if (value.found) l1().codes.set(hex[i]!, value);
     return { lookupHashHex: hex[i]!, value };
   });
-  await withRedisOr((redis) => writeCachedCodes(redis, toCache), () => undefined);
+  await withRedisOr(
+    (redis) => writeCachedCodes(redis, toCache),
+    () => undefined,
+  );
   return byKey;
 }
 
@@ -191,7 +252,13 @@ async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>
     if (local) rules.set(id, local);
     return !local;
   });
-  const cached = needRedis.length === 0 ? [] : await withRedisOr((redis) => readCachedRules<CachedCoupon>(redis, needRedis), () => []);
+  const cached =
+    needRedis.length === 0
+      ? []
+      : await withRedisOr(
+          (redis) => readCachedRules<CachedCoupon>(redis, needRedis),
+          () => [],
+        );
   const misses: string[] = [];
   needRedis.forEach((id, i) => {
     const entry = cached[i];
@@ -208,18 +275,27 @@ async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>
 async function loadRulesFromDb(couponIds: string[]): Promise<CachedCoupon[]> {
   const coupons = (await findCouponsByIds(getDb(), couponIds)).map(toDomainCoupon);
   for (const coupon of coupons) l1().rules.set(coupon.id, coupon);
-  await withRedisOr((redis) => writeCachedRules(redis, coupons), () => undefined);
+  await withRedisOr(
+    (redis) => writeCachedRules(redis, coupons),
+    () => undefined,
+  );
   return coupons;
 }
 
 // The caches are an optimisation: when Redis is missing or failing, read Postgres instead.
-async function withRedisOr<T>(run: (redis: NonNullable<ReturnType<typeof getRedis>>) => Promise<T>, fallback: () => T): Promise<T> {
+async function withRedisOr<T>(
+  run: (redis: NonNullable<ReturnType<typeof getRedis>>) => Promise<T>,
+  fallback: () => T,
+): Promise<T> {
   const redis = getRedis();
   if (!redis) return fallback();
   try {
     return await run(redis);
   } catch (error) {
-    console.warn("[checkout] Redis cache unavailable, reading Postgres:", error instanceof Error ? error.message : error);
+    console.warn(
+      "[checkout] Redis cache unavailable, reading Postgres:",
+      error instanceof Error ? error.message : error,
+    );
     return fallback();
   }
 }

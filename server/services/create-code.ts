@@ -43,19 +43,30 @@ export async function createCode(input: CreateCodeInput): Promise<CreatedCode> {
         assignedAt: input.assignedUserId ? new Date() : null,
       });
       await forgetMissingMarker(lookupHash);
-      return { id: row.id, code: parsed.code, couponId: row.couponId, kind: row.kind, maxRedemptions: row.maxRedemptions, assignedUserId: row.assignedUserId };
+      return {
+        id: row.id,
+        code: parsed.code,
+        couponId: row.couponId,
+        kind: row.kind,
+        maxRedemptions: row.maxRedemptions,
+        assignedUserId: row.assignedUserId,
+      };
     } catch (error) {
-      if (isForeignKeyViolation(error, "codes_assigned_user_id_users_id_fk")) throw new InvalidInputError("assignedUserId: no user with this id.");
+      if (isForeignKeyViolation(error, "codes_assigned_user_id_users_id_fk"))
+        throw new InvalidInputError("assignedUserId: no user with this id.");
       if (!isUniqueViolation(error, "codes_lookup_hash_key")) throw error;
       // A chosen code that exists is the admin's conflict; a generated one is just drawn again.
-      if (input.code !== undefined) throw new ConflictError("This code already exists (codes are compared without case, spaces or dashes).");
+      if (input.code !== undefined)
+        throw new ConflictError("This code already exists (codes are compared without case, spaces or dashes).");
     }
   }
   throw new ConflictError("Could not draw an unused code; try a longer code length.");
 }
 
 function generateOne(): string {
-  const result = generateCodes({ count: 1, length: env().CODE_LENGTH, alphabet: env().CODE_ALPHABET }, (n) => randomBytes(n));
+  const result = generateCodes({ count: 1, length: env().CODE_LENGTH, alphabet: env().CODE_ALPHABET }, (n) =>
+    randomBytes(n),
+  );
   if (!result.ok) throw new InvalidInputError(result.message);
   return result.codes[0]!;
 }

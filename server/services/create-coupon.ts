@@ -6,10 +6,17 @@ import { env } from "@/server/env";
 
 const DAY_MS = 86_400_000;
 
-export async function createCoupon(input: CreateCouponInput, actor: { userId: string }, now = new Date()): Promise<CouponRow> {
+export async function createCoupon(
+  input: CreateCouponInput,
+  actor: { userId: string },
+  now = new Date(),
+): Promise<CouponRow> {
   // Omitted = the default lifetime (counted from the start when it lies ahead); null = never expires.
   const start = input.validFrom && input.validFrom > now ? input.validFrom : now;
-  const validUntil = input.validUntil === undefined ? new Date(start.getTime() + env().DEFAULT_EXPIRATION_DAYS * DAY_MS) : input.validUntil;
+  const validUntil =
+    input.validUntil === undefined
+      ? new Date(start.getTime() + env().DEFAULT_EXPIRATION_DAYS * DAY_MS)
+      : input.validUntil;
   return insertCoupon(getDb(), {
     name: input.name,
     description: input.description,

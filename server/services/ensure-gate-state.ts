@@ -53,14 +53,19 @@ async function rebuildCoupon(couponId: string): Promise<void> {
   if (waitUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, waitUntil - Date.now()));
 
   // One consistent picture of the coupon's counting redemptions and live locks.
-  const snapshot = await getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), { isolationLevel: "repeatable read", accessMode: "read only" });
+  const snapshot = await getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), {
+    isolationLevel: "repeatable read",
+    accessMode: "read only",
+  });
   if (!snapshot) return; // no such coupon: callers answer NOT_FOUND
   for (let i = 0; i < snapshot.users.length; i += CHUNK) {
     const users = Object.fromEntries(snapshot.users.slice(i, i + CHUNK).map((u) => [u.customerId, u.uses]));
     if (!(await loadRebuildChunk(redis, couponId, token, { users })).ok) return;
   }
   for (let i = 0; i < snapshot.codes.length; i += CHUNK) {
-    const codes = Object.fromEntries(snapshot.codes.slice(i, i + CHUNK).map((c) => [c.codeId, { used: c.used, locked: c.locked }]));
+    const codes = Object.fromEntries(
+      snapshot.codes.slice(i, i + CHUNK).map((c) => [c.codeId, { used: c.used, locked: c.locked }]),
+    );
     if (!(await loadRebuildChunk(redis, couponId, token, { codes })).ok) return;
   }
   for (let i = 0; i < snapshot.locks.length; i += CHUNK) {
@@ -75,7 +80,17 @@ async function rebuildCoupon(couponId: string): Promise<void> {
     spent: snapshot.spent,
   });
   if (drained) await markGateBoot(redis, epoch);
-  await logGateRepair(getDb(), { couponId, kind: "rebuild", detail: { uses: snapshot.uses, spent: snapshot.spent, users: snapshot.users.length, locks: snapshot.locks.length, drained } });
+  await logGateRepair(getDb(), {
+    couponId,
+    kind: "rebuild",
+    detail: {
+      uses: snapshot.uses,
+      spent: snapshot.spent,
+      users: snapshot.users.length,
+      locks: snapshot.locks.length,
+      drained,
+    },
+  });
 }
 
 async function waitUntilLoaded(couponId: string): Promise<void> {

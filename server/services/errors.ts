@@ -18,9 +18,16 @@ export class DomainError extends Error {
  */
 export class CheckoutRejectedError extends DomainError {
   override name = "CheckoutRejectedError";
-  constructor(readonly rejected: Array<{ code: string; reason: Reason; message: string }>, message?: string) {
+  constructor(
+    readonly rejected: Array<{ code: string; reason: Reason; message: string }>,
+    message?: string,
+  ) {
     const first = rejected[0];
-    super(first?.reason ?? "NOT_FOUND", message ?? (first ? `${first.code}: ${first.message}` : "No code could be used."), { rejected });
+    super(
+      first?.reason ?? "NOT_FOUND",
+      message ?? (first ? `${first.code}: ${first.message}` : "No code could be used."),
+      { rejected },
+    );
   }
 }
 
@@ -71,7 +78,20 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   return hasPostgresCode(error, "23503", constraint);
 }
 
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
 
 /** Postgres cannot be reached (or is shutting down, or out of connections): a 503, not a 500. */
 export function isDatabaseUnavailable(error: unknown): boolean {

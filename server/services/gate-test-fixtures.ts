@@ -23,7 +23,10 @@ export async function makeTestCoupon(
   rules: Record<string, unknown>,
   code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {},
 ) {
-  const coupon = await createCoupon(createCouponInput.parse({ name: `${prefix} test`, kind: "FIXED", value: 100, currency: "USD", ...rules }), { userId: adminId });
+  const coupon = await createCoupon(
+    createCouponInput.parse({ name: `${prefix} test`, kind: "FIXED", value: 100, currency: "USD", ...rules }),
+    { userId: adminId },
+  );
   const created = await createCode({
     couponId: coupon.id,
     kind: code.kind ?? "SHARED",
@@ -41,7 +44,9 @@ export function testCaller(id: string, subnet: number) {
 
 /** Redemptions that hold a use of the coupon (not voided with uses given back), as Postgres has them. */
 export async function countRedemptions(couponId: string): Promise<number> {
-  const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`);
+  const [row] = await getDb().execute<{ n: number }>(
+    sql`select count(*)::int as n from redemptions where coupon_id = ${couponId} and not uses_restored`,
+  );
   return row!.n;
 }
 

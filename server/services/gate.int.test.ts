@@ -32,7 +32,12 @@ const TOKEN = "gate-test-token";
 beforeAll(async () => {
   redisServer = await startRedisServer();
   bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: TOKEN });
-  redis = new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: true, retry: { retries: 1, backoff: () => 20 } });
+  redis = new Redis({
+    url: bridge.url,
+    token: TOKEN,
+    enableAutoPipelining: true,
+    retry: { retries: 1, backoff: () => 20 },
+  });
   raw = new IORedis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   raw.on("error", () => {}); // expected while the test has redis-server killed
   adminId = (await findUserByEmail(getDb(), "admin@demo.test"))!.id;
@@ -51,12 +56,18 @@ function useMode(mode: Mode) {
 }
 
 const cart = TEST_CART;
-const makeCoupon = (rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) => makeTestCoupon(adminId, "GATE", rules, code);
+const makeCoupon = (
+  rules: Record<string, unknown>,
+  code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {},
+) => makeTestCoupon(adminId, "GATE", rules, code);
 const caller = (id: string) => testCaller(id, 77);
 
 async function redeem(code: string, customerId: string, key = randomUUID()) {
   try {
-    const result = await redeemCheckout({ codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: key }, caller(customerId));
+    const result = await redeemCheckout(
+      { codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: key },
+      caller(customerId),
+    );
     return { ok: true as const, result };
   } catch (error) {
     if (error instanceof CheckoutRejectedError) return { ok: false as const, reason: error.rejected[0]?.reason };
@@ -90,14 +101,18 @@ describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
     const { couponId, code } = await makeCoupon({}, { kind: "SHARED", maxRedemptions: 1 });
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => redeem(code, `racer-${mode}-${i}`)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).every((r) => r.reason === "ALREADY_REDEEMED" || r.reason === "LOCKED")).toBe(true);
+    expect(results.filter((r) => !r.ok).every((r) => r.reason === "ALREADY_REDEEMED" || r.reason === "LOCKED")).toBe(
+      true,
+    );
     expect(await countRedemptions(couponId)).toBe(1);
   });
 
   it("never spends more than the budget", async () => {
     const { couponId, code } = await makeCoupon({ kind: "FIXED", value: 700, budget: 5_000 });
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => redeem(code, `budget-${mode}-${i}`)));
-    const [row] = await getDb().execute<{ spent: number }>(sql`select coalesce(sum(amount), 0)::int as spent from redemptions where coupon_id = ${couponId}`);
+    const [row] = await getDb().execute<{ spent: number }>(
+      sql`select coalesce(sum(amount), 0)::int as spent from redemptions where coupon_id = ${couponId}`,
+    );
     expect(row!.spent).toBeLessThanOrEqual(5_000);
     // 7 x 700 = 4,900; an 8th quoted after those is capped to the last 100 (racing quotes may miss it).
     expect([4_900, 5_000]).toContain(row!.spent);
@@ -106,20 +121,38 @@ describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
 
   it("locks reserve, unlock and expiry give uses back, redeem after expiry fails cleanly", async () => {
     const { couponId, code } = await makeCoupon({ maxRedemptions: 1 });
-    const first = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-a-${mode}`), { ttlMs: 400 });
+    const first = await lockCheckout(
+      { codes: [code], cart, idempotencyKey: randomUUID() },
+      caller(`locker-a-${mode}`),
+      { ttlMs: 400 },
+    );
     // Held by a live lock: a second checkout is refused.
-    await expect(lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`))).rejects.toMatchObject({ rejected: [expect.objectContaining({ reason: "EXHAUSTED" })] });
+    await expect(
+      lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`)),
+    ).rejects.toMatchObject({ rejected: [expect.objectContaining({ reason: "EXHAUSTED" })] });
     expect(await unlockCheckout({ lockId: first.lockId }, caller(`locker-a-${mode}`))).toEqual({ released: true });
     expect(await unlockCheckout({ lockId: first.lockId }, caller(`locker-a-${mode}`))).toEqual({ released: false });
 
-    const second = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`), { ttlMs: 300 });
+    const second = await lockCheckout(
+      { codes: [code], cart, idempotencyKey: randomUUID() },
+      caller(`locker-b-${mode}`),
+      { ttlMs: 300 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 600));
-    await expect(redeemCheckout({ lockId: second.lockId, orderId: "late-order", idempotencyKey: randomUUID() }, caller(`locker-b-${mode}`))).rejects.toMatchObject({
+    await expect(
+      redeemCheckout(
+        { lockId: second.lockId, orderId: "late-order", idempotencyKey: randomUUID() },
+        caller(`locker-b-${mode}`),
+      ),
+    ).rejects.toMatchObject({
       rejected: [expect.objectContaining({ reason: "EXPIRED" })],
     });
     // The expired lock's use came back: another shopper can lock and redeem.
     const third = await lockCheckout({ codes: [code], cart, idempotencyKey: randomUUID() }, caller(`locker-c-${mode}`));
-    const redeemed = await redeemCheckout({ lockId: third.lockId, orderId: `o-${randomUUID()}`, idempotencyKey: randomUUID() }, caller(`locker-c-${mode}`));
+    const redeemed = await redeemCheckout(
+      { lockId: third.lockId, orderId: `o-${randomUUID()}`, idempotencyKey: randomUUID() },
+      caller(`locker-c-${mode}`),
+    );
     expect(redeemed.redemptions).toHaveLength(1);
     expect(await countRedemptions(couponId)).toBe(1);
   });
@@ -131,7 +164,9 @@ describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => redeemCheckout(input, caller(`idem-${mode}`))));
     expect(await countRedemptions(couponId)).toBe(1);
     for (const answer of answers) expect(answer).toEqual(answers[0]);
-    await expect(redeemCheckout({ ...input, orderId: "another-order" }, caller(`idem-${mode}`))).rejects.toBeInstanceOf(IdempotencyMismatchError);
+    await expect(redeemCheckout({ ...input, orderId: "another-order" }, caller(`idem-${mode}`))).rejects.toBeInstanceOf(
+      IdempotencyMismatchError,
+    );
   });
 
   it("a coupon disabled by an admin is refused at once, and works again when re-enabled", async () => {
@@ -190,9 +225,14 @@ describe("faults of the Redis gate", () => {
     redisServer = await startRedisServer({ port });
     raw.disconnect();
     raw = new IORedis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  raw.on("error", () => {}); // expected while the test has redis-server killed
+    raw.on("error", () => {}); // expected while the test has redis-server killed
     // The breaker probes, wipes and trusts Redis again; the state is rebuilt from Postgres on use.
-    await expect.poll(async () => (await redeem(code, "after-restart")).ok === false && (await redisUses(couponId)) === 50, { timeout: 20_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(async () => (await redeem(code, "after-restart")).ok === false && (await redisUses(couponId)) === 50, {
+        timeout: 20_000,
+        interval: 250,
+      })
+      .toBe(true);
     expect(await countRedemptions(couponId)).toBe(50);
   }, 90_000);
 
@@ -200,13 +240,23 @@ describe("faults of the Redis gate", () => {
     const { couponId, code, codeId } = await makeCoupon({ maxRedemptions: 5 });
     expect((await redeem(code, "warm-up")).ok).toBe(true);
     // The gate decides, and then nothing is written (as if the process died right there).
-    const [coupon] = await getDb().execute<{ version: number }>(sql`select version from coupons where id = ${couponId}`);
+    const [coupon] = await getDb().execute<{ version: number }>(
+      sql`select version from coupons where id = ${couponId}`,
+    );
     const orphan = await reserveUses(redis, {
       mode: "redeem",
       lockId: randomUUID(),
       customerId: "ghost",
       ttlMs: 60_000,
-      items: [{ couponId, codeId, amount: 100, expectedVersion: coupon!.version, limits: { maxRedemptions: 5, maxPerUser: null, budget: null, codeMax: null } }],
+      items: [
+        {
+          couponId,
+          codeId,
+          amount: 100,
+          expectedVersion: coupon!.version,
+          limits: { maxRedemptions: 5, maxPerUser: null, budget: null, codeMax: null },
+        },
+      ],
     });
     expect(orphan.ok).toBe(true);
     expect(await redisUses(couponId)).toBe(2);
@@ -216,7 +266,9 @@ describe("faults of the Redis gate", () => {
     const secondPass = await reconcileGate();
     expect(secondPass.repaired).toContain(couponId);
     expect(await redisUses(couponId)).toBe(1);
-    const repairs = await getDb().execute<{ kind: string }>(sql`select kind from gate_repairs where coupon_id = ${couponId} order by created_at`);
+    const repairs = await getDb().execute<{ kind: string }>(
+      sql`select kind from gate_repairs where coupon_id = ${couponId} order by created_at`,
+    );
     expect(repairs.map((r) => r.kind)).toContain("drift-rebuild");
   }, 30_000);
 });

@@ -17,5 +17,15 @@ export type CouponWithCounters = CouponRow & {
 /** admin.coupons.get: the coupon and its reporting counters. */
 export async function getCouponWithCounters(id: string): Promise<CouponWithCounters> {
   const [coupon, counters] = await Promise.all([getCouponOrThrow(id), findCouponCounters(getDb(), id)]);
-  return { ...coupon, counters: counters ? { redemptions: counters.redemptions, voided: counters.voided, discountTotal: counters.discountTotal, refreshedAt: counters.refreshedAt } : null };
+  return {
+    ...coupon,
+    counters: counters
+      ? {
+          redemptions: counters.redemptions,
+          voided: counters.voided,
+          discountTotal: counters.discountTotal,
+          refreshedAt: counters.refreshedAt,
+        }
+      : null,
+  };
 }

@@ -10,8 +10,14 @@ export async function lockCheckout(
   opts: { ttlMs?: number } = {},
 ): Promise<LockResult> {
   return guardCodeGuesses(caller, () =>
-    runIdempotent({ scope: caller.customer.id, key: input.idempotencyKey, operation: "lock", payload: { codes: input.codes, cart: input.cart } }, (complete) =>
-      reserveCheckout("lock", input, caller, complete, opts) as Promise<LockResult>,
+    runIdempotent(
+      {
+        scope: caller.customer.id,
+        key: input.idempotencyKey,
+        operation: "lock",
+        payload: { codes: input.codes, cart: input.cart },
+      },
+      (complete) => reserveCheckout("lock", input, caller, complete, opts) as Promise<LockResult>,
     ),
   );
 }

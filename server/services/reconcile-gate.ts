@@ -1,5 +1,10 @@
 import { getDb } from "@/server/db/client";
-import { expireStaleLocks, logGateRepair, readCouponGateSnapshot, refreshCouponCounters } from "@/server/db/queries/gate-records";
+import {
+  expireStaleLocks,
+  logGateRepair,
+  readCouponGateSnapshot,
+  refreshCouponCounters,
+} from "@/server/db/queries/gate-records";
 import { deleteExpiredIdempotencyKeys } from "@/server/db/queries/idempotency";
 import { currentGateMode, DRAIN_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
@@ -25,7 +30,13 @@ export type ReconcileReport = {
   refreshedCounters: number;
 };
 
-type Observation = { firstSeenMs: number; redisUses: number; postgresUses: number; redisSpent: number; postgresSpent: number };
+type Observation = {
+  firstSeenMs: number;
+  redisUses: number;
+  postgresUses: number;
+  redisSpent: number;
+  postgresSpent: number;
+};
 // Writes in flight keep Redis a little ahead of Postgres under load; that is not drift.
 // Drift is a difference that stays the same across passes a drain apart (nothing moved,
 // e.g. a process died between the gate's decision and its write), or Redis behind
@@ -44,13 +55,25 @@ function suspects() {
  */
 export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> {
   const db = getDb();
-  const report: ReconcileReport = { expiredLocks: 0, reclaimedLocks: 0, checkedCoupons: 0, suspected: [], repaired: [], deletedIdempotencyKeys: 0, refreshedCounters: 0 };
+  const report: ReconcileReport = {
+    expiredLocks: 0,
+    reclaimedLocks: 0,
+    checkedCoupons: 0,
+    suspected: [],
+    repaired: [],
+    deletedIdempotencyKeys: 0,
+    refreshedCounters: 0,
+  };
   const expired = await expireStaleLocks(db);
   report.expiredLocks = expired.length;
-  if (expired.length > 0) await logGateRepair(db, { couponId: null, kind: "expire-locks", detail: { lockIds: expired } });
+  if (expired.length > 0)
+    await logGateRepair(db, { couponId: null, kind: "expire-locks", detail: { lockIds: expired } });
   report.deletedIdempotencyKeys = await deleteExpiredIdempotencyKeys(db);
   // Reporting counters: recomputed here, off the redeem path. The first pass of a process covers every coupon.
-  report.refreshedCounters = await refreshCouponCounters(db, countersRefreshedOnce() ? env().RECONCILE_INTERVAL_SECONDS * 3 : null);
+  report.refreshedCounters = await refreshCouponCounters(
+    db,
+    countersRefreshedOnce() ? env().RECONCILE_INTERVAL_SECONDS * 3 : null,
+  );
 
   const redis = getRedis();
   if (!redis || currentGateMode(now).kind !== "redis") return report;
@@ -60,7 +83,10 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
       report.reclaimedLocks += reclaimed.length;
       const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
       if (!usage?.loaded) continue;
-      const snapshot = await db.transaction((tx) => readCouponGateSnapshot(tx, couponId), { isolationLevel: "repeatable read", accessMode: "read only" });
+      const snapshot = await db.transaction((tx) => readCouponGateSnapshot(tx, couponId), {
+        isolationLevel: "repeatable read",
+        accessMode: "read only",
+      });
       if (!snapshot) continue;
       report.checkedCoupons += 1;
       const agrees = usage.uses === snapshot.uses && usage.spent === snapshot.spent && usage.status === snapshot.status;
@@ -68,9 +94,17 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
         suspects().delete(couponId);
         continue;
       }
-      const current: Observation = { firstSeenMs: now, redisUses: usage.uses, postgresUses: snapshot.uses, redisSpent: usage.spent, postgresSpent: snapshot.spent };
+      const current: Observation = {
+        firstSeenMs: now,
+        redisUses: usage.uses,
+        postgresUses: snapshot.uses,
+        redisSpent: usage.spent,
+        postgresSpent: snapshot.spent,
+      };
       const seen = suspects().get(couponId);
-      const unchanged = seen && (["redisUses", "postgresUses", "redisSpent", "postgresSpent"] as const).every((k) => seen[k] === current[k]);
+      const unchanged =
+        seen &&
+        (["redisUses", "postgresUses", "redisSpent", "postgresSpent"] as const).every((k) => seen[k] === current[k]);
       const behindTwice = seen && seen.redisUses < seen.postgresUses && current.redisUses < current.postgresUses;
       const statusDiffers = usage.status !== snapshot.status;
       if (!seen || now - seen.firstSeenMs < DRAIN_MS || !(unchanged || behindTwice || statusDiffers)) {
@@ -87,7 +121,14 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
       await logGateRepair(db, {
         couponId,
         kind: "drift-rebuild",
-        detail: { redisUses: usage.uses, postgresUses: snapshot.uses, redisSpent: usage.spent, postgresSpent: snapshot.spent, redisStatus: usage.status, postgresStatus: snapshot.status },
+        detail: {
+          redisUses: usage.uses,
+          postgresUses: snapshot.uses,
+          redisSpent: usage.spent,
+          postgresSpent: snapshot.spent,
+          redisStatus: usage.status,
+          postgresStatus: snapshot.status,
+        },
       });
     }
   } catch (error) {

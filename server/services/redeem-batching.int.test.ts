@@ -56,22 +56,33 @@ beforeEach(() => {
 });
 
 const cart = TEST_CART;
-const makeCoupon = (rules: Record<string, unknown>, code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {}) => makeTestCoupon(adminId, "BATCH", rules, code);
+const makeCoupon = (
+  rules: Record<string, unknown>,
+  code: { kind?: "SHARED" | "UNIQUE"; maxRedemptions?: number } = {},
+) => makeTestCoupon(adminId, "BATCH", rules, code);
 const caller = (id: string) => testCaller(id, 88);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Outcome = { ok: true; result: Awaited<ReturnType<typeof redeemCheckout>> } | { ok: false; reason: string | undefined; message: string };
+type Outcome =
+  | { ok: true; result: Awaited<ReturnType<typeof redeemCheckout>> }
+  | { ok: false; reason: string | undefined; message: string };
 
 async function redeem(input: RedeemInput, customerId: string): Promise<Outcome> {
   try {
     return { ok: true, result: await redeemCheckout(input, caller(customerId)) };
   } catch (error) {
-    if (error instanceof CheckoutRejectedError) return { ok: false, reason: error.rejected[0]?.reason, message: error.message };
+    if (error instanceof CheckoutRejectedError)
+      return { ok: false, reason: error.rejected[0]?.reason, message: error.message };
     throw error;
   }
 }
 
-const checkout = (code: string): RedeemInput => ({ codes: [code], cart, orderId: `order-${randomUUID()}`, idempotencyKey: randomUUID() });
+const checkout = (code: string): RedeemInput => ({
+  codes: [code],
+  cart,
+  orderId: `order-${randomUUID()}`,
+  idempotencyKey: randomUUID(),
+});
 
 const redisUses = (couponId: string) => gateUsesInRedis(redis, couponId);
 
@@ -92,24 +103,37 @@ describe("group commit on the Redis-gate redeem path", () => {
 
     const won = results.flatMap((r, i) => (r.ok ? [i] : []));
     expect(won).toHaveLength(50);
-    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array.from({ length: 150 }, () => "EXHAUSTED"));
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(
+      Array.from({ length: 150 }, () => "EXHAUSTED"),
+    );
     expect(await countRedemptions(couponId)).toBe(50);
     expect(await redisUses(couponId)).toBe(50);
 
     // Each success is its own: its order id, its rows, the rows really in Postgres.
-    const rows = await getDb().execute<{ id: string; customer_id: string; order_id: string }>(sql`select id, customer_id, order_id from redemptions where coupon_id = ${couponId}`);
+    const rows = await getDb().execute<{ id: string; customer_id: string; order_id: string }>(
+      sql`select id, customer_id, order_id from redemptions where coupon_id = ${couponId}`,
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const i of won) {
       const result = (results[i] as Extract<Outcome, { ok: true }>).result;
       expect(result.orderId).toBe(inputs[i]!.orderId);
       expect(result.redemptions).toHaveLength(1);
-      expect(byId.get(result.redemptions[0]!.id)).toEqual({ id: result.redemptions[0]!.id, customer_id: customers[i], order_id: inputs[i]!.orderId });
+      expect(byId.get(result.redemptions[0]!.id)).toEqual({
+        id: result.redemptions[0]!.id,
+        customer_id: customers[i],
+        order_id: inputs[i]!.orderId,
+      });
     }
 
     // The writes really were batched: some statement carried several checkouts.
     const calls = writeCalls();
     expect(Math.max(...calls.map((c) => c.customers.length))).toBeGreaterThan(1);
-    expect(calls.filter((c) => c.ok).flatMap((c) => c.customers).sort()).toEqual(won.map((i) => customers[i]).sort());
+    expect(
+      calls
+        .filter((c) => c.ok)
+        .flatMap((c) => c.customers)
+        .sort(),
+    ).toEqual(won.map((i) => customers[i]).sort());
 
     // Same key, same payload: the stored answer, identical, and nothing new written.
     const replays = await Promise.all(customers.map((customer, i) => redeem(inputs[i]!, customer)));
@@ -157,7 +181,9 @@ describe("group commit on the Redis-gate redeem path", () => {
     // 1 warm-up + 5 written behind the gate's back + 55 now; the gate counts what it approved and kept.
     expect(await countRedemptions(target.couponId)).toBe(1 + 5 + 55);
     expect(await redisUses(target.couponId)).toBe(1 + 55);
-    const [perCustomer] = await getDb().execute<{ max: number }>(sql`select max(n)::int as max from (select count(*) as n from redemptions where coupon_id = ${target.couponId} group by customer_id) c`);
+    const [perCustomer] = await getDb().execute<{ max: number }>(
+      sql`select max(n)::int as max from (select count(*) as n from redemptions where coupon_id = ${target.couponId} group by customer_id) c`,
+    );
     expect(perCustomer!.max).toBe(1);
 
     // A victim shared a statement with others; that statement failed, then each checkout was written alone.
@@ -194,7 +220,16 @@ describe("group commit on the Redis-gate redeem path", () => {
     const blocker = getDb()
       .transaction(async (tx) => {
         await tx.insert(redemptions).values(
-          [wave1[0]!, wave2[0]!].map((i) => ({ couponId: target.couponId, codeId: target.codeId, customerId: `blocker-${i}`, orderId: inputs[i]!.orderId, amount: 100, currency: "USD", perUserUnique: false, codeSingleUse: false })),
+          [wave1[0]!, wave2[0]!].map((i) => ({
+            couponId: target.couponId,
+            codeId: target.codeId,
+            customerId: `blocker-${i}`,
+            orderId: inputs[i]!.orderId,
+            amount: 100,
+            currency: "USD",
+            perUserUnique: false,
+            codeSingleUse: false,
+          })),
         );
         holding();
         await rolledBack;
@@ -203,12 +238,25 @@ describe("group commit on the Redis-gate redeem path", () => {
       .catch(() => undefined);
     await held;
 
-    const customerIn = (call: { customers: Array<string | undefined> }, i: number) => call.customers.includes(customers[i]);
-    const run = (wave: number[]) => Promise.all(wave.map((i) => redeemCheckout(inputs[i]!, caller(customers[i]!)).then((result) => ({ ok: true as const, result }), (error: unknown) => ({ ok: false as const, error }))));
+    const customerIn = (call: { customers: Array<string | undefined> }, i: number) =>
+      call.customers.includes(customers[i]);
+    const run = (wave: number[]) =>
+      Promise.all(
+        wave.map((i) =>
+          redeemCheckout(inputs[i]!, caller(customers[i]!)).then(
+            (result) => ({ ok: true as const, result }),
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+        ),
+      );
     const first = run(wave1);
-    await expect.poll(() => writeCalls().some((c) => customerIn(c, wave1[0]!)), { timeout: 10_000, interval: 5 }).toBe(true);
+    await expect
+      .poll(() => writeCalls().some((c) => customerIn(c, wave1[0]!)), { timeout: 10_000, interval: 5 })
+      .toBe(true);
     const second = run(wave2);
-    await expect.poll(() => writeCalls().some((c) => customerIn(c, wave2[0]!)), { timeout: 10_000, interval: 5 }).toBe(true);
+    await expect
+      .poll(() => writeCalls().some((c) => customerIn(c, wave2[0]!)), { timeout: 10_000, interval: 5 })
+      .toBe(true);
     const third = run(wave3);
     // The third wave is decided and queued behind the two stuck statements for longer than it may wait.
     await pause(700);
@@ -237,12 +285,23 @@ describe("group commit on the Redis-gate redeem path", () => {
     const pool = getGateWriteDb(GATE_WRITE_DEADLINE_MS).$client;
     const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.reserve()));
     // Given back after the deadline: a write that waited for one of them would land too late.
-    const releasing = pause(GATE_WRITE_DEADLINE_MS + 500).then(() => held.forEach((connection) => connection.release()));
+    const releasing = pause(GATE_WRITE_DEADLINE_MS + 500).then(() =>
+      held.forEach((connection) => connection.release()),
+    );
     try {
-      const settle = (p: Promise<unknown>) => p.then(() => "written", (error: unknown) => error);
+      const settle = (p: Promise<unknown>) =>
+        p.then(
+          () => "written",
+          (error: unknown) => error,
+        );
       const [redeemed, locked] = await Promise.all([
         settle(redeemCheckout(checkout(target.code), caller(`conn-redeem-${target.couponId}`))),
-        settle(lockCheckout({ codes: [target.code], cart, idempotencyKey: randomUUID() }, caller(`conn-lock-${target.couponId}`))),
+        settle(
+          lockCheckout(
+            { codes: [target.code], cart, idempotencyKey: randomUUID() },
+            caller(`conn-lock-${target.couponId}`),
+          ),
+        ),
       ]);
       expect(redeemed).toBeInstanceOf(DependencyUnavailableError);
       expect(locked).toBeInstanceOf(DependencyUnavailableError);
@@ -287,9 +346,18 @@ describe("checkout.validate with the Redis gate", () => {
     expect(await validate("c")).toBe("APPLIED");
 
     // A third redemption written behind the gate's back: Postgres has the coupon sold out, the gate still counts 2.
-    await getDb().insert(redemptions).values({
-      couponId: target.couponId, codeId: target.codeId, customerId: who("e"), orderId: `behind-${randomUUID()}`, amount: 100, currency: "USD", perUserUnique: true, codeSingleUse: false,
-    });
+    await getDb()
+      .insert(redemptions)
+      .values({
+        couponId: target.couponId,
+        codeId: target.codeId,
+        customerId: who("e"),
+        orderId: `behind-${randomUUID()}`,
+        amount: 100,
+        currency: "USD",
+        perUserUnique: true,
+        codeSingleUse: false,
+      });
     expect(await validate("c")).toBe("APPLIED");
     expect(await validate("e")).toBe("APPLIED");
 
@@ -302,7 +370,9 @@ describe("checkout.validate with the Redis gate", () => {
 
     // The gate now agrees with Postgres: validate (from the gate) and lock both refuse.
     expect(await validate("c")).toBe("EXHAUSTED");
-    await expect(lockCheckout({ codes: [target.code], cart, idempotencyKey: randomUUID() }, caller(who("d")))).rejects.toBeInstanceOf(CheckoutRejectedError);
+    await expect(
+      lockCheckout({ codes: [target.code], cart, idempotencyKey: randomUUID() }, caller(who("d"))),
+    ).rejects.toBeInstanceOf(CheckoutRejectedError);
     expect(await redisUses(target.couponId)).toBe(3);
   }, 60_000);
 });

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { asError, createBatcher } from "@/server/batching";
 import { getDb, getGateWriteDb, withConnection, type Executor, type SqlTarget } from "@/server/db/client";
-import { closeLock, findLock, insertLockAnswered, insertRedemptionsAnswered, lockCouponsForDecision, type NewRedemption } from "@/server/db/queries/gate-records";
+import {
+  closeLock,
+  findLock,
+  insertLockAnswered,
+  insertRedemptionsAnswered,
+  lockCouponsForDecision,
+  type NewRedemption,
+} from "@/server/db/queries/gate-records";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
 import type { Reason } from "@/server/domain/reasons";
 import { REASON_MESSAGES } from "@/server/domain/reasons";
@@ -10,7 +17,17 @@ import { env } from "@/server/env";
 import { currentGateMode, GATE_WRITE_DEADLINE_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { commitLock, releaseLock, reserveUses, restoreUses, setCouponLiveStatus } from "@/server/redis/gate";
-import { liveFromGate, quoteResolved, readGateUsage, readPostgresUsage, refreshStaleRules, resolveCodes, type LiveUsage, type QuotedCheckout, type ResolvedCodes } from "./checkout-quote";
+import {
+  liveFromGate,
+  quoteResolved,
+  readGateUsage,
+  readPostgresUsage,
+  refreshStaleRules,
+  resolveCodes,
+  type LiveUsage,
+  type QuotedCheckout,
+  type ResolvedCodes,
+} from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DependencyUnavailableError, isUniqueViolation, NotFoundError } from "./errors";
 import type { IdempotentAnswer } from "./run-idempotent";
@@ -51,13 +68,21 @@ const tooSlow = () => new DependencyUnavailableError("Postgres is too slow right
  * `decidedAt` runs out of queue time (else tooSlow): the wait for the connection counts.
  */
 function onGateWriteConnection<T>(decidedAt: number, write: (connection: SqlTarget) => Promise<T>): Promise<T> {
-  return withConnection(gateWriteDb(), { maxWaitMs: decidedAt + GATE_WRITE_QUEUE_MS - Date.now(), onTimeout: tooSlow }, async (connection) => {
-    if (waitedTooLong({ decidedAt })) throw tooSlow();
-    return write(connection);
-  });
+  return withConnection(
+    gateWriteDb(),
+    { maxWaitMs: decidedAt + GATE_WRITE_QUEUE_MS - Date.now(), onTimeout: tooSlow },
+    async (connection) => {
+      if (waitedTooLong({ decidedAt })) throw tooSlow();
+      return write(connection);
+    },
+  );
 }
 
-type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer: { scope: string; key: string; response: unknown }; decidedAt: number };
+type ApprovedRedemptions = {
+  rows: Array<NewRedemption & { id: string }>;
+  answer: { scope: string; key: string; response: unknown };
+  decidedAt: number;
+};
 
 /**
  * The Redis gate's approved redemptions, written in batches: checkouts decided
@@ -65,16 +90,23 @@ type ApprovedRedemptions = { rows: Array<NewRedemption & { id: string }>; answer
  * batch fails, each of its checkouts is written alone, so a conflict fails
  * only the checkout it belongs to.
  */
-const writeApprovedRedemptions = createBatcher(async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
-  if (entries.length === 1) return [await writeAlone(entries[0]!)];
-  const written = await onGateWriteConnection(Math.max(...entries.map((e) => e.decidedAt)), async (db) => {
-    // Checked once the connection is ours: what waited too long is refused, the rest goes in one statement.
-    const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
-    const ok = inTime.size > 0 && (await insertRedemptionsAnswered(db, [...inTime]).then(() => true, () => false));
-    return ok ? entries.map((e) => (inTime.has(e) ? true : tooSlow())) : null;
-  }).catch(() => null);
-  return written ?? Promise.all(entries.map(writeAlone));
-});
+const writeApprovedRedemptions = createBatcher(
+  async (entries: readonly ApprovedRedemptions[]): Promise<Array<true | Error>> => {
+    if (entries.length === 1) return [await writeAlone(entries[0]!)];
+    const written = await onGateWriteConnection(Math.max(...entries.map((e) => e.decidedAt)), async (db) => {
+      // Checked once the connection is ours: what waited too long is refused, the rest goes in one statement.
+      const inTime = new Set(entries.filter((e) => !waitedTooLong(e)));
+      const ok =
+        inTime.size > 0 &&
+        (await insertRedemptionsAnswered(db, [...inTime]).then(
+          () => true,
+          () => false,
+        ));
+      return ok ? entries.map((e) => (inTime.has(e) ? true : tooSlow())) : null;
+    }).catch(() => null);
+    return written ?? Promise.all(entries.map(writeAlone));
+  },
+);
 
 function waitedTooLong(e: { decidedAt: number }): boolean {
   return Date.now() - e.decidedAt > GATE_WRITE_QUEUE_MS;
@@ -109,7 +141,12 @@ function planFrom(quoted: QuotedCheckout, resolved: ResolvedCodes): Plan {
       couponId: applied.couponId,
       amount: applied.amount,
       expectedVersion: rules.version,
-      limits: { maxRedemptions: rules.maxRedemptions ?? null, maxPerUser: rules.maxRedemptionsPerUser ?? null, budget: rules.budget ?? null, codeMax },
+      limits: {
+        maxRedemptions: rules.maxRedemptions ?? null,
+        maxPerUser: rules.maxRedemptionsPerUser ?? null,
+        budget: rules.budget ?? null,
+        codeMax,
+      },
       perUserUnique: rules.maxRedemptionsPerUser === 1,
       codeSingleUse: codeMax === 1,
     };
@@ -129,9 +166,22 @@ function assumedFreshUsage(resolved: ResolvedCodes): LiveUsage {
   return {
     coupons: resolved.couponIds.map((id) => {
       const rules = resolved.rules.get(id);
-      return { id, status: rules?.status ?? "ACTIVE", version: rules?.version ?? -1, uses: 0, discountSpent: 0, customerUses: 0 };
+      return {
+        id,
+        status: rules?.status ?? "ACTIVE",
+        version: rules?.version ?? -1,
+        uses: 0,
+        discountSpent: 0,
+        customerUses: 0,
+      };
     }),
-    codes: resolved.found.map((code) => ({ id: code.id, status: code.status, assignedUserId: code.assignedUserId, redeemed: 0, locked: 0 })),
+    codes: resolved.found.map((code) => ({
+      id: code.id,
+      status: code.status,
+      assignedUserId: code.assignedUserId,
+      redeemed: 0,
+      locked: 0,
+    })),
   };
 }
 
@@ -170,7 +220,13 @@ async function decideInRedis(
         lockId,
         customerId: caller.customer.id,
         ttlMs,
-        items: plan.items.map((item) => ({ couponId: item.couponId, codeId: item.codeId, amount: item.amount, expectedVersion: item.expectedVersion, limits: item.limits })),
+        items: plan.items.map((item) => ({
+          couponId: item.couponId,
+          codeId: item.codeId,
+          amount: item.amount,
+          expectedVersion: item.expectedVersion,
+          limits: item.limits,
+        })),
       }),
     );
     if (result.ok) return { plan, epochs: result.epochs };
@@ -180,13 +236,18 @@ async function decideInRedis(
     }
     // Rules changed between the quote and the script: read them again and retry.
     if (result.failures.every((f) => f.reason === "STALE_RULES") && attempt < REDIS_ATTEMPTS) {
-      await refreshStaleRules(resolved, resolved.couponIds.map((id) => ({ id, version: -1 })));
+      await refreshStaleRules(
+        resolved,
+        resolved.couponIds.map((id) => ({ id, version: -1 })),
+      );
       // A lost write-through leaves Redis on an older version: move it forward (versions never go back).
       await redisCall(() =>
         Promise.all(
           result.failures.map((f) => {
             const rules = resolved.rules.get(plan.items[f.index]?.couponId ?? "");
-            return rules ? setCouponLiveStatus(redis, rules.id, { status: rules.status, version: rules.version }) : undefined;
+            return rules
+              ? setCouponLiveStatus(redis, rules.id, { status: rules.status, version: rules.version })
+              : undefined;
           }),
         ),
       );
@@ -227,7 +288,13 @@ async function writeWithinDeadline<T>(decidedAtMs: number, write: (tx: Executor)
   });
 }
 
-type RowContext = { customerId: string; orderId: string; lockId: string | null; currency: string; channel: string | null };
+type RowContext = {
+  customerId: string;
+  orderId: string;
+  lockId: string | null;
+  currency: string;
+  channel: string | null;
+};
 
 function answerOf(complete: IdempotentAnswer, response: unknown) {
   return { ...complete.key, response: complete.stored(response) };
@@ -246,7 +313,9 @@ async function writeRedemptions(
   const rows = redemptionRows(plan, ctx);
   const response = redeemResponse(ctx.orderId, rows, plan);
   const answer = answerOf(complete, response);
-  await ("decidedAt" in target ? writeApprovedRedemptions({ rows, answer, decidedAt: target.decidedAt }) : insertRedemptionsAnswered(target, [{ rows, answer }]));
+  await ("decidedAt" in target
+    ? writeApprovedRedemptions({ rows, answer, decidedAt: target.decidedAt })
+    : insertRedemptionsAnswered(target, [{ rows, answer }]));
   return response;
 }
 
@@ -268,9 +337,25 @@ function redemptionRows(plan: { items: PlanItem[] }, ctx: RowContext): Array<New
 
 // The unique indexes are the last line of defence: they refuse what no gate should have let through.
 function asConflict(error: unknown, items: PlanItem[]): unknown {
-  if (isUniqueViolation(error, "redemptions_coupon_customer_once_key")) return new CheckoutRejectedError(items.map((i) => ({ code: i.code, reason: "USER_LIMIT_REACHED" as const, message: REASON_MESSAGES.USER_LIMIT_REACHED })));
-  if (isUniqueViolation(error, "redemptions_single_use_code_key") || isUniqueViolation(error, "redemptions_code_order_key")) {
-    return new CheckoutRejectedError(items.map((i) => ({ code: i.code, reason: "ALREADY_REDEEMED" as const, message: REASON_MESSAGES.ALREADY_REDEEMED })));
+  if (isUniqueViolation(error, "redemptions_coupon_customer_once_key"))
+    return new CheckoutRejectedError(
+      items.map((i) => ({
+        code: i.code,
+        reason: "USER_LIMIT_REACHED" as const,
+        message: REASON_MESSAGES.USER_LIMIT_REACHED,
+      })),
+    );
+  if (
+    isUniqueViolation(error, "redemptions_single_use_code_key") ||
+    isUniqueViolation(error, "redemptions_code_order_key")
+  ) {
+    return new CheckoutRejectedError(
+      items.map((i) => ({
+        code: i.code,
+        reason: "ALREADY_REDEEMED" as const,
+        message: REASON_MESSAGES.ALREADY_REDEEMED,
+      })),
+    );
   }
   return error;
 }
@@ -279,10 +364,19 @@ function lockResponse(lockId: string, expiresAt: Date, quote: Quote): LockResult
   return { lockId, expiresAt: expiresAt.toISOString(), quote };
 }
 
-function redeemResponse(orderId: string, rows: Array<{ id: string; couponId: string; amount: number }>, plan: { items: PlanItem[]; quote: Quote }): RedeemResult {
+function redeemResponse(
+  orderId: string,
+  rows: Array<{ id: string; couponId: string; amount: number }>,
+  plan: { items: PlanItem[]; quote: Quote },
+): RedeemResult {
   return {
     orderId,
-    redemptions: rows.map((row, i) => ({ id: row.id, code: plan.items[i]?.code ?? "", couponId: row.couponId, amount: row.amount })),
+    redemptions: rows.map((row, i) => ({
+      id: row.id,
+      code: plan.items[i]?.code ?? "",
+      couponId: row.couponId,
+      amount: row.amount,
+    })),
     quote: plan.quote,
   };
 }
@@ -304,13 +398,34 @@ export async function reserveCheckout(
   const ttlMs = opts.ttlMs ?? env().LOCK_TTL_SECONDS * 1000;
   const lockId = randomUUID();
   const resolved = await resolveCodes(input.codes);
-  const rowContext = { customerId: caller.customer.id, orderId: input.orderId ?? "", currency: input.cart.currency, channel: input.cart.channel ?? null };
+  const rowContext = {
+    customerId: caller.customer.id,
+    orderId: input.orderId ?? "",
+    currency: input.cart.currency,
+    channel: input.cart.channel ?? null,
+  };
   // What either gate writes once it has decided: the lock or the redemptions, with the idempotent answer, in one statement.
-  const recordPlan = async (target: Executor | { decidedAt: number }, plan: Plan, expiresAt: Date): Promise<LockResult | RedeemResult> => {
+  const recordPlan = async (
+    target: Executor | { decidedAt: number },
+    plan: Plan,
+    expiresAt: Date,
+  ): Promise<LockResult | RedeemResult> => {
     if (mode === "lock") {
       const response = lockResponse(lockId, expiresAt, plan.quote);
-      const stored: StoredLock = { quote: plan.quote, items: plan.items, currency: rowContext.currency, channel: rowContext.channel };
-      const lock = { id: lockId, customerId: caller.customer.id, expiresAt, cart: input.cart, quote: stored, items: plan.items };
+      const stored: StoredLock = {
+        quote: plan.quote,
+        items: plan.items,
+        currency: rowContext.currency,
+        channel: rowContext.channel,
+      };
+      const lock = {
+        id: lockId,
+        customerId: caller.customer.id,
+        expiresAt,
+        cart: input.cart,
+        quote: stored,
+        items: plan.items,
+      };
       const write = (db: SqlTarget) => insertLockAnswered(db, lock, answerOf(complete, response));
       await ("decidedAt" in target ? onGateWriteConnection(target.decidedAt, write) : write(target));
       return response;
@@ -330,9 +445,19 @@ export async function reserveCheckout(
       } catch (error) {
         // Compensation: the uses Redis reserved for a write that did not happen go back.
         const redis = getRedis()!;
-        await (mode === "lock"
-          ? releaseLock(redis, { lockId, couponIds: [...new Set(plan.items.map((i) => i.couponId))] })
-          : restoreUses(redis, plan.items.map((item, i) => ({ couponId: item.couponId, codeId: item.codeId, customerId: caller.customer.id, amount: item.amount, epoch: epochs[i] ?? "" })))
+        await (
+          mode === "lock"
+            ? releaseLock(redis, { lockId, couponIds: [...new Set(plan.items.map((i) => i.couponId))] })
+            : restoreUses(
+                redis,
+                plan.items.map((item, i) => ({
+                  couponId: item.couponId,
+                  codeId: item.codeId,
+                  customerId: caller.customer.id,
+                  amount: item.amount,
+                  epoch: epochs[i] ?? "",
+                })),
+              )
         ).catch(reportRedisFailure);
         throw asConflict(error, plan.items);
       }
@@ -359,14 +484,31 @@ export async function reserveCheckout(
 }
 
 /** checkout.redeem with a lock id: the lock's reservations become redemptions (no re-quote). */
-export async function redeemLock(input: { lockId: string; orderId: string }, caller: CheckoutCustomerCaller, complete: IdempotentAnswer): Promise<RedeemResult> {
+export async function redeemLock(
+  input: { lockId: string; orderId: string },
+  caller: CheckoutCustomerCaller,
+  complete: IdempotentAnswer,
+): Promise<RedeemResult> {
   const lock = await findLock(getDb(), input.lockId);
   if (!lock || lock.customerId !== caller.customer.id) throw new NotFoundError("No such lock.");
   const stored = lock.quote as StoredLock;
   const plan = { quote: stored.quote, items: stored.items };
   const couponIds = [...new Set(stored.items.map((i) => i.couponId))];
-  const rowContext = { customerId: caller.customer.id, orderId: input.orderId, lockId: lock.id, currency: stored.currency, channel: stored.channel };
-  const expired = () => new CheckoutRejectedError(stored.items.map((i) => ({ code: i.code, reason: "EXPIRED" as const, message: "This lock has expired or was released; lock the codes again." })));
+  const rowContext = {
+    customerId: caller.customer.id,
+    orderId: input.orderId,
+    lockId: lock.id,
+    currency: stored.currency,
+    channel: stored.channel,
+  };
+  const expired = () =>
+    new CheckoutRejectedError(
+      stored.items.map((i) => ({
+        code: i.code,
+        reason: "EXPIRED" as const,
+        message: "This lock has expired or was released; lock the codes again.",
+      })),
+    );
   if (lock.status !== "ACTIVE") throw expired();
 
   if ((await waitForGate()) === "redis") {
@@ -390,7 +532,10 @@ export async function redeemLock(input: { lockId: string; orderId: string }, cal
         complete.done();
         return response;
       } catch (error) {
-        await restoreUses(redis, committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" }))).catch(reportRedisFailure);
+        await restoreUses(
+          redis,
+          committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" })),
+        ).catch(reportRedisFailure);
         throw asConflict(error, plan.items);
       }
     } catch (error) {

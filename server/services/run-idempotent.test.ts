@@ -21,7 +21,11 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 const text = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary" }),
-  fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0xd800, max: 0xdfff })).map((c) => String.fromCharCode(c)) }),
+  fc.string({
+    unit: fc
+      .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0xd800, max: 0xdfff }))
+      .map((c) => String.fromCharCode(c)),
+  }),
 );
 
 /** JSON-like payloads as validated input looks: objects, arrays, strings, numbers, booleans, null, absent keys. */
@@ -42,7 +46,11 @@ const payload = fc.letrec((tie) => ({
 function reversed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversed);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversed(v)]),
+  );
 }
 
 describe("hashRequest", () => {
@@ -65,10 +73,15 @@ describe("hashRequest", () => {
   });
 
   it("tells different payloads apart, and reads Dates as their ISO time", () => {
-    const cart = { codes: ["SUMMER20"], cart: { currency: "USD", items: [{ productId: "a", unitPrice: 1000, quantity: 1 }] } };
+    const cart = {
+      codes: ["SUMMER20"],
+      cart: { currency: "USD", items: [{ productId: "a", unitPrice: 1000, quantity: 1 }] },
+    };
     expect(hashRequest(cart)).not.toBe(hashRequest({ ...cart, codes: ["SUMMER21"] }));
     expect(hashRequest({ a: 1, b: undefined })).toBe(hashRequest({ a: 1 }));
-    expect(hashRequest({ at: new Date("2026-11-22T00:00:00.000Z") })).toBe(hashRequest({ at: "2026-11-22T00:00:00.000Z" }));
+    expect(hashRequest({ at: new Date("2026-11-22T00:00:00.000Z") })).toBe(
+      hashRequest({ at: "2026-11-22T00:00:00.000Z" }),
+    );
     expect(hashRequest(undefined)).toBe(hashRequest(null));
   });
 

@@ -33,7 +33,9 @@ export type IdempotentAnswer = {
 };
 
 export function hashRequest(payload: unknown): string {
-  return createHash("sha256").update(canonicalJson(payload ?? null)).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(payload ?? null))
+    .digest("hex");
 }
 
 // Key order must not change the hash: the same payload is the same request. JSON with sorted keys
@@ -41,7 +43,9 @@ export function hashRequest(payload: unknown): string {
 const canonicalJson = configure({ deterministic: true, circularValue: TypeError });
 
 // Concurrent requests' claims go to Postgres together: one INSERT per batch instead of one per request.
-const claimIdempotencyKey = createBatcher((inputs: ReadonlyArray<Parameters<typeof claimIdempotencyKeys>[1][number]>) => claimIdempotencyKeys(getDb(), inputs));
+const claimIdempotencyKey = createBatcher((inputs: ReadonlyArray<Parameters<typeof claimIdempotencyKeys>[1][number]>) =>
+  claimIdempotencyKeys(getDb(), inputs),
+);
 
 /**
  * Runs `execute` at most once per (scope, key). Retries with the same key get
@@ -60,8 +64,12 @@ export async function runIdempotent<T>(
 
   for (;;) {
     const owned =
-      (await claimIdempotencyKey({ ...keyRef, operation: ref.operation, requestHash, ttlHours: IDEMPOTENCY_TTL_HOURS })) ||
-      (await takeOverStaleKey(db, { ...keyRef, staleSeconds: STALE_AFTER_SECONDS }));
+      (await claimIdempotencyKey({
+        ...keyRef,
+        operation: ref.operation,
+        requestHash,
+        ttlHours: IDEMPOTENCY_TTL_HOURS,
+      })) || (await takeOverStaleKey(db, { ...keyRef, staleSeconds: STALE_AFTER_SECONDS }));
     if (owned) return executeOwned(keyRef, execute);
 
     const existing = await readIdempotencyKey(db, keyRef);
@@ -70,12 +78,16 @@ export async function runIdempotent<T>(
       throw new IdempotencyMismatchError("This idempotency key was already used with a different request.");
     }
     if (existing.status === "DONE") return replay<T>(existing.response as StoredOutcome);
-    if (Date.now() > deadline) throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
+    if (Date.now() > deadline)
+      throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: (answer: IdempotentAnswer) => Promise<T>): Promise<T> {
+async function executeOwned<T>(
+  keyRef: { scope: string; key: string },
+  execute: (answer: IdempotentAnswer) => Promise<T>,
+): Promise<T> {
   const db = getDb();
   let completed = false;
   const answer: IdempotentAnswer = {
@@ -92,7 +104,13 @@ async function executeOwned<T>(keyRef: { scope: string; key: string }, execute: 
     if (error instanceof DomainError) {
       // A refusal is an answer too: a retry gets the same one, and nothing was reserved.
       const rejected = error instanceof CheckoutRejectedError ? error.rejected : undefined;
-      await completeIdempotencyKey(db, keyRef, { ok: false, reason: error.reason, message: error.message, details: error.details, rejected } satisfies StoredOutcome);
+      await completeIdempotencyKey(db, keyRef, {
+        ok: false,
+        reason: error.reason,
+        message: error.message,
+        details: error.details,
+        rejected,
+      } satisfies StoredOutcome);
     } else {
       await releaseIdempotencyKey(db, keyRef).catch(() => undefined);
     }

@@ -13,7 +13,10 @@ import { NotFoundError } from "./errors";
  * the Redis gate state and the rules cache. If Redis cannot be written, the
  * breaker opens: the Postgres gate decides until Redis is rebuilt from Postgres.
  */
-export async function setCouponStatus(input: { id: string; status: CouponRow["status"] }, actor: { userId: string }): Promise<CouponRow> {
+export async function setCouponStatus(
+  input: { id: string; status: CouponRow["status"] },
+  actor: { userId: string },
+): Promise<CouponRow> {
   const updated = await updateCouponStatus(getDb(), { ...input, updatedBy: actor.userId });
   if (!updated) throw new NotFoundError("No coupon with this id.");
   forgetLocalCopies({ couponIds: [updated.id] });

@@ -12,10 +12,19 @@ it("the pg-boss reconciliation job expires stale locks, logs the repair and refr
   const [admin] = await getDb().execute<{ id: string }>(sql`select id from users where email = 'admin@demo.test'`);
   const couponId = randomUUID();
   const codeId = randomUUID();
-  await getDb().execute(sql`insert into coupons (id, name, kind, value, created_by) values (${couponId}, 'counted', 'PERCENT', 500, ${admin!.id})`);
-  await getDb().execute(sql`insert into codes (id, coupon_id, lookup_hash, code_encrypted, kind) values (${codeId}, ${couponId}, ${randomBytes(32)}, ${randomBytes(40)}, 'SHARED')`);
-  for (const [order, amount, voided] of [["o1", 300, false], ["o2", 200, false], ["o3", 999, true]] as const) {
-    await getDb().execute(sql`insert into redemptions (coupon_id, code_id, customer_id, order_id, amount, currency, per_user_unique, code_single_use, voided_at, uses_restored)
+  await getDb().execute(
+    sql`insert into coupons (id, name, kind, value, created_by) values (${couponId}, 'counted', 'PERCENT', 500, ${admin!.id})`,
+  );
+  await getDb().execute(
+    sql`insert into codes (id, coupon_id, lookup_hash, code_encrypted, kind) values (${codeId}, ${couponId}, ${randomBytes(32)}, ${randomBytes(40)}, 'SHARED')`,
+  );
+  for (const [order, amount, voided] of [
+    ["o1", 300, false],
+    ["o2", 200, false],
+    ["o3", 999, true],
+  ] as const) {
+    await getDb()
+      .execute(sql`insert into redemptions (coupon_id, code_id, customer_id, order_id, amount, currency, per_user_unique, code_single_use, voided_at, uses_restored)
       values (${couponId}, ${codeId}, 'counted-customer', ${order}, ${amount}, 'USD', false, false, ${voided ? sql`now()` : null}, ${voided})`);
   }
   const lockId = randomUUID();
@@ -23,11 +32,25 @@ it("the pg-boss reconciliation job expires stale locks, logs the repair and refr
     values (${lockId}, 'job-test', 'ACTIVE', now() - interval '1 minute', '{}'::jsonb, '{}'::jsonb)`);
   await startBackgroundJobs();
   await expect
-    .poll(async () => (await getDb().execute<{ status: string }>(sql`select status from locks where id = ${lockId}`))[0]?.status, { timeout: 20_000, interval: 250 })
+    .poll(
+      async () =>
+        (await getDb().execute<{ status: string }>(sql`select status from locks where id = ${lockId}`))[0]?.status,
+      { timeout: 20_000, interval: 250 },
+    )
     .toBe("EXPIRED");
-  const [repair] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from gate_repairs where kind = 'expire-locks' and detail->'lockIds' ? ${lockId}`);
+  const [repair] = await getDb().execute<{ n: number }>(
+    sql`select count(*)::int as n from gate_repairs where kind = 'expire-locks' and detail->'lockIds' ? ${lockId}`,
+  );
   expect(repair?.n).toBe(1);
   await expect
-    .poll(async () => (await getDb().execute<{ redemptions: number; voided: number; discount_total: number }>(sql`select redemptions, voided, discount_total::int from coupon_counters where coupon_id = ${couponId}`))[0], { timeout: 20_000, interval: 250 })
+    .poll(
+      async () =>
+        (
+          await getDb().execute<{ redemptions: number; voided: number; discount_total: number }>(
+            sql`select redemptions, voided, discount_total::int from coupon_counters where coupon_id = ${couponId}`,
+          )
+        )[0],
+      { timeout: 20_000, interval: 250 },
+    )
     .toEqual({ redemptions: 2, voided: 1, discount_total: 500 });
 }, 30_000);

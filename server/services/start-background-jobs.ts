@@ -24,7 +24,9 @@ export function startBackgroundJobs(): Promise<PgBoss> {
       if (repairs > 0) console.log("[jobs] reconcile:", JSON.stringify(report));
     });
     const offer = () =>
-      boss.send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval }).catch((error) => console.error("[jobs] schedule:", error));
+      boss
+        .send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval })
+        .catch((error) => console.error("[jobs] schedule:", error));
     await offer();
     setInterval(offer, interval * 1000).unref();
     return boss;

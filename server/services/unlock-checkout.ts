@@ -7,7 +7,10 @@ import { NotFoundError } from "./errors";
 import type { CheckoutCustomerCaller } from "./reserve-checkout";
 
 /** checkout.unlock: gives a live lock's reservations back; false if it was not live. */
-export async function unlockCheckout(input: { lockId: string }, caller: CheckoutCustomerCaller): Promise<{ released: boolean }> {
+export async function unlockCheckout(
+  input: { lockId: string },
+  caller: CheckoutCustomerCaller,
+): Promise<{ released: boolean }> {
   const lock = await findLock(getDb(), input.lockId);
   if (!lock || lock.customerId !== caller.customer.id) throw new NotFoundError("No such lock.");
   const couponIds = [...new Set(lock.items.map((i) => i.couponId))];

@@ -23,13 +23,20 @@ function data<T = Record<string, unknown>>(response: { body: unknown }): T {
 }
 
 let seq = 0;
-const uniqueCode = (prefix: string) => `${prefix}${Date.now().toString(36).toUpperCase()}${(seq++).toString(36).toUpperCase()}`;
+const uniqueCode = (prefix: string) =>
+  `${prefix}${Date.now().toString(36).toUpperCase()}${(seq++).toString(36).toUpperCase()}`;
 
 async function createCouponWithCode(rules: Record<string, unknown>, code = uniqueCode("T")) {
-  const created = await callTrpcHttp("admin.coupons.create", { session: sessionFor(admin), input: { name: `Test ${code}`, ...rules } });
+  const created = await callTrpcHttp("admin.coupons.create", {
+    session: sessionFor(admin),
+    input: { name: `Test ${code}`, ...rules },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(200);
   const coupon = data<{ id: string }>(created);
-  const codeResponse = await callTrpcHttp("admin.codes.create", { session: sessionFor(admin), input: { couponId: coupon.id, kind: "SHARED", code } });
+  const codeResponse = await callTrpcHttp("admin.codes.create", {
+    session: sessionFor(admin),
+    input: { couponId: coupon.id, kind: "SHARED", code },
+  });
   expect(codeResponse.status, JSON.stringify(codeResponse.body)).toBe(200);
   return { couponId: coupon.id, code, codeId: data<{ id: string }>(codeResponse).id };
 }
@@ -37,11 +44,16 @@ async function createCouponWithCode(rules: Record<string, unknown>, code = uniqu
 /** A redemption as a checkout makes it: through the gate (Redis while it is up), which validate then reads. */
 async function redeem(target: { code: string }, customerId: string) {
   const orderId = `order-${uniqueCode("O")}`;
-  await redeemCheckout({ codes: [target.code], cart, orderId, idempotencyKey: orderId }, { customer: { id: customerId }, ip: "10.9.9.9" });
+  await redeemCheckout(
+    { codes: [target.code], cart, orderId, idempotencyKey: orderId },
+    { customer: { id: customerId }, ip: "10.9.9.9" },
+  );
 }
 
 function reasons(response: { body: unknown }) {
-  return data<{ rejected: Array<{ code: string; reason: string; message: string }> }>(response).rejected.map((r) => r.reason);
+  return data<{ rejected: Array<{ code: string; reason: string; message: string }> }>(response).rejected.map(
+    (r) => r.reason,
+  );
 }
 
 const cart = {
@@ -64,9 +76,17 @@ beforeAll(async () => {
 describe("checkout.validate over the tRPC HTTP handler", () => {
   it("quotes a coupon made through the admin procedures, line by line", async () => {
     const { couponId, code } = await createCouponWithCode({ kind: "PERCENT", value: 1500 });
-    const response = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [code.toLowerCase()], cart } });
+    const response = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(alice),
+      input: { codes: [code.toLowerCase()], cart },
+    });
     expect(response.status).toBe(200);
-    const quote = data<{ subtotal: number; discountTotal: number; total: number; applied: Array<{ couponId: string; amount: number; lines: Array<{ productId: string; amount: number }> }> }>(response);
+    const quote = data<{
+      subtotal: number;
+      discountTotal: number;
+      total: number;
+      applied: Array<{ couponId: string; amount: number; lines: Array<{ productId: string; amount: number }> }>;
+    }>(response);
     // 4900 + 990 + 1497 = 7387; 15 % = 1108.05 -> 1108 (half up)
     expect(quote.subtotal).toBe(7387);
     expect(quote.discountTotal).toBe(1108);
@@ -87,15 +107,21 @@ describe("checkout.validate over the tRPC HTTP handler", () => {
     expect(data<{ discountTotal: number }>(first).discountTotal).toBe(1000);
     // Straight to the database, as if the cache invalidation had been lost.
     await getDb().update(coupons).set({ status: "DISABLED" }).where(eq(coupons.id, couponId));
-    const second = await callTrpcHttp("checkout.validate", { session: sessionFor(bob), input: { codes: [code], cart } });
-    expect(data<{ rejected: Array<{ reason: string }> }>(second).rejected).toEqual([expect.objectContaining({ code, reason: "DISABLED" })]);
+    const second = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(bob),
+      input: { codes: [code], cart },
+    });
+    expect(data<{ rejected: Array<{ reason: string }> }>(second).rejected).toEqual([
+      expect.objectContaining({ code, reason: "DISABLED" }),
+    ]);
   });
 });
 
 describe("usage limits are read, never consumed", () => {
   it("answers EXHAUSTED once the global limit is used, and keeps answering it", async () => {
     const target = await createCouponWithCode({ kind: "PERCENT", value: 1000, maxRedemptions: 2 });
-    const validate = () => callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
+    const validate = () =>
+      callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
     for (let i = 0; i < 5; i += 1) expect(reasons(await validate())).toEqual([]);
     await redeem(target, "someone-1");
     expect(reasons(await validate())).toEqual([]);
@@ -107,8 +133,14 @@ describe("usage limits are read, never consumed", () => {
   it("answers USER_LIMIT_REACHED for the user who used it, not for another", async () => {
     const target = await createCouponWithCode({ kind: "PERCENT", value: 1000, maxRedemptionsPerUser: 1 });
     await redeem(target, alice.id);
-    const forAlice = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
-    const forBob = await callTrpcHttp("checkout.validate", { session: sessionFor(bob), input: { codes: [target.code], cart } });
+    const forAlice = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(alice),
+      input: { codes: [target.code], cart },
+    });
+    const forBob = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(bob),
+      input: { codes: [target.code], cart },
+    });
     const anonymous = await callTrpcHttp("checkout.validate", { input: { codes: [target.code], cart } });
     expect(reasons(forAlice)).toEqual(["USER_LIMIT_REACHED"]);
     expect(reasons(forBob)).toEqual([]);
@@ -118,7 +150,10 @@ describe("usage limits are read, never consumed", () => {
   it("caps the discount to the remaining budget", async () => {
     const target = await createCouponWithCode({ kind: "FIXED", value: 1000, currency: "USD", budget: 1500 });
     await redeem(target, "someone");
-    const response = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [target.code], cart } });
+    const response = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(alice),
+      input: { codes: [target.code], cart },
+    });
     expect(data<{ discountTotal: number }>(response).discountTotal).toBe(500);
   });
 });
@@ -129,14 +164,19 @@ describe("codes are looked up by keyed hash and cached", () => {
     const guess = await callTrpcHttp("checkout.validate", { input: { codes: [code], cart }, ip: "10.1.1.1" });
     expect(reasons(guess)).toEqual(["NOT_FOUND"]);
     const target = await createCouponWithCode({ kind: "PERCENT", value: 500 }, code);
-    const after = await callTrpcHttp("checkout.validate", { input: { codes: [`  ${code.toLowerCase()} `], cart }, ip: "10.1.1.1" });
+    const after = await callTrpcHttp("checkout.validate", {
+      input: { codes: [`  ${code.toLowerCase()} `], cart },
+      ip: "10.1.1.1",
+    });
     expect(reasons(after)).toEqual([]);
     expect(data<{ applied: Array<{ couponId: string }> }>(after).applied[0]?.couponId).toBe(target.couponId);
   });
 
   it("stores no plaintext code in Postgres", async () => {
     const { code, codeId } = await createCouponWithCode({ kind: "PERCENT", value: 500 });
-    const rows = await getDb().execute<{ row: string }>(sql`select row_to_json(c)::text as row from codes c where id = ${codeId}`);
+    const rows = await getDb().execute<{ row: string }>(
+      sql`select row_to_json(c)::text as row from codes c where id = ${codeId}`,
+    );
     expect(rows[0]?.row).toBeDefined();
     expect(rows[0]!.row.toUpperCase()).not.toContain(code);
   });
@@ -154,7 +194,9 @@ describe("brute-force protection", () => {
     const { code } = await createCouponWithCode({ kind: "PERCENT", value: 500 });
     const limited = await callTrpcHttp("checkout.validate", { input: { codes: [code], cart }, ip });
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ error: { json: { data: { code: "TOO_MANY_REQUESTS", reason: "RATE_LIMITED" } } } });
+    expect(limited.body).toMatchObject({
+      error: { json: { data: { code: "TOO_MANY_REQUESTS", reason: "RATE_LIMITED" } } },
+    });
     // Another IP is not affected.
     const other = await callTrpcHttp("checkout.validate", { input: { codes: [code], cart }, ip: "10.2.2.3" });
     expect(other.status).toBe(200);
@@ -164,10 +206,18 @@ describe("brute-force protection", () => {
     // An account no later test needs: it ends this test rate-limited for the window.
     const carol = await account("viewer@demo.test");
     for (let i = 0; i < 10; i += 1) {
-      const response = await callTrpcHttp("checkout.validate", { session: sessionFor(carol), input: { codes: [`WRONG${uniqueCode("U")}`], cart }, ip: `10.3.3.${i}` });
+      const response = await callTrpcHttp("checkout.validate", {
+        session: sessionFor(carol),
+        input: { codes: [`WRONG${uniqueCode("U")}`], cart },
+        ip: `10.3.3.${i}`,
+      });
       expect(response.status).toBe(200);
     }
-    const limited = await callTrpcHttp("checkout.validate", { session: sessionFor(carol), input: { codes: ["ANYCODE1"], cart }, ip: "10.3.3.200" });
+    const limited = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(carol),
+      input: { codes: ["ANYCODE1"], cart },
+      ip: "10.3.3.200",
+    });
     expect(limited.status).toBe(429);
   });
 });
@@ -186,7 +236,10 @@ describe("when Redis is unreachable", () => {
       expect(data<{ discountTotal: number }>(ok).discountTotal).toBe(739);
       const guesses = Array.from({ length: 30 }, (_, i) => `DOWN${i}Q${uniqueCode("D")}`);
       for (let round = 0; round < 2; round += 1) {
-        const response = await callTrpcHttp("checkout.validate", { input: { codes: guesses.slice(round * 15, round * 15 + 15), cart }, ip: "10.4.4.5" });
+        const response = await callTrpcHttp("checkout.validate", {
+          input: { codes: guesses.slice(round * 15, round * 15 + 15), cart },
+          ip: "10.4.4.5",
+        });
         expect(response.status).toBe(200);
       }
       const limited = await callTrpcHttp("checkout.validate", { input: { codes: [code], cart }, ip: "10.4.4.5" });
@@ -211,41 +264,96 @@ describe("admin procedures", () => {
     expect(coupon.status).toBe("ACTIVE");
     // DEFAULT_EXPIRATION_DAYS (30) from now.
     expect(Math.round((new Date(coupon.validUntil).getTime() - Date.now()) / 86_400_000)).toBe(30);
-    const read = await callTrpcHttp("admin.coupons.get", { method: "GET", session: sessionFor(viewer), input: { id: coupon.id } });
+    const read = await callTrpcHttp("admin.coupons.get", {
+      method: "GET",
+      session: sessionFor(viewer),
+      input: { id: coupon.id },
+    });
     expect(read.status).toBe(200);
-    expect((await callTrpcHttp("admin.coupons.get", { method: "GET", session: sessionFor(alice), input: { id: coupon.id } })).status).toBe(403);
-    const missing = await callTrpcHttp("admin.coupons.get", { method: "GET", session: sessionFor(viewer), input: { id: "00000000-0000-4000-8000-000000000000" } });
+    expect(
+      (await callTrpcHttp("admin.coupons.get", { method: "GET", session: sessionFor(alice), input: { id: coupon.id } }))
+        .status,
+    ).toBe(403);
+    const missing = await callTrpcHttp("admin.coupons.get", {
+      method: "GET",
+      session: sessionFor(viewer),
+      input: { id: "00000000-0000-4000-8000-000000000000" },
+    });
     expect(missing.status).toBe(404);
   });
 
   it("generates a unique code when none is given, shown once in plaintext", async () => {
-    const created = await callTrpcHttp("admin.coupons.create", { session: sessionFor(admin), input: { name: "Gen", kind: "FREE_SHIPPING" } });
+    const created = await callTrpcHttp("admin.coupons.create", {
+      session: sessionFor(admin),
+      input: { name: "Gen", kind: "FREE_SHIPPING" },
+    });
     const couponId = data<{ id: string }>(created).id;
-    const code = await callTrpcHttp("admin.codes.create", { session: sessionFor(admin), input: { couponId, kind: "UNIQUE", assignedUserId: bob.id } });
+    const code = await callTrpcHttp("admin.codes.create", {
+      session: sessionFor(admin),
+      input: { couponId, kind: "UNIQUE", assignedUserId: bob.id },
+    });
     expect(code.status).toBe(200);
     const generated = data<{ code: string; maxRedemptions: number }>(code);
     expect(generated.code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{10}$/);
     expect(generated.maxRedemptions).toBe(1);
-    const duplicate = await callTrpcHttp("admin.codes.create", { session: sessionFor(admin), input: { couponId, kind: "SHARED", code: generated.code.toLowerCase() } });
+    const duplicate = await callTrpcHttp("admin.codes.create", {
+      session: sessionFor(admin),
+      input: { couponId, kind: "SHARED", code: generated.code.toLowerCase() },
+    });
     expect(duplicate.status).toBe(409);
     // Assigned to Bob: Bob gets free shipping, Alice gets the same answer as a wrong guess.
-    const forBob = await callTrpcHttp("checkout.validate", { session: sessionFor(bob), input: { codes: [generated.code], cart } });
+    const forBob = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(bob),
+      input: { codes: [generated.code], cart },
+    });
     expect(data<{ shippingDiscount: number }>(forBob).shippingDiscount).toBe(500);
-    const forAlice = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: [generated.code], cart }, ip: "10.5.5.5" });
+    const forAlice = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(alice),
+      input: { codes: [generated.code], cart },
+      ip: "10.5.5.5",
+    });
     expect(reasons(forAlice)).toEqual(["NOT_FOUND"]);
   });
 });
 
 describe("the seeded sample coupons", () => {
   it("SUMMER20 (capped at $50) and COFFEE15 (coffee only) stack; ACME-VIP is for acme.test only", async () => {
-    const bigCart = { ...cart, items: [...cart.items, { productId: "grinder", categoryIds: ["gear"], unitPrice: 14900, quantity: 3 }] };
-    const response = await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: ["summer20", "coffee15"], cart: bigCart }, ip: "10.8.8.8" });
-    const quote = data<{ subtotal: number; applied: Array<{ code: string; amount: number }>; rejected: unknown[] }>(response);
+    const bigCart = {
+      ...cart,
+      items: [...cart.items, { productId: "grinder", categoryIds: ["gear"], unitPrice: 14900, quantity: 3 }],
+    };
+    const response = await callTrpcHttp("checkout.validate", {
+      session: sessionFor(alice),
+      input: { codes: ["summer20", "coffee15"], cart: bigCart },
+      ip: "10.8.8.8",
+    });
+    const quote = data<{ subtotal: number; applied: Array<{ code: string; amount: number }>; rejected: unknown[] }>(
+      response,
+    );
     expect(quote.rejected).toEqual([]);
     // Item-targeted first: 15 % of the coffee line (4,900) = 735; then 20 % of the rest, capped at 5,000.
-    expect(quote.applied).toEqual([expect.objectContaining({ code: "COFFEE15", amount: 735 }), expect.objectContaining({ code: "SUMMER20", amount: 5_000 })]);
+    expect(quote.applied).toEqual([
+      expect.objectContaining({ code: "COFFEE15", amount: 735 }),
+      expect.objectContaining({ code: "SUMMER20", amount: 5_000 }),
+    ]);
     const carol = await account("carol@acme.test");
-    expect(reasons(await callTrpcHttp("checkout.validate", { session: sessionFor(carol), input: { codes: ["acme-vip"], cart }, ip: "10.8.8.9" }))).toEqual([]);
-    expect(reasons(await callTrpcHttp("checkout.validate", { session: sessionFor(alice), input: { codes: ["acme-vip"], cart }, ip: "10.8.8.10" }))).toEqual(["EMAIL_DOMAIN_NOT_ALLOWED"]);
+    expect(
+      reasons(
+        await callTrpcHttp("checkout.validate", {
+          session: sessionFor(carol),
+          input: { codes: ["acme-vip"], cart },
+          ip: "10.8.8.9",
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      reasons(
+        await callTrpcHttp("checkout.validate", {
+          session: sessionFor(alice),
+          input: { codes: ["acme-vip"], cart },
+          ip: "10.8.8.10",
+        }),
+      ),
+    ).toEqual(["EMAIL_DOMAIN_NOT_ALLOWED"]);
   });
 });

@@ -3,7 +3,16 @@ import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { isRateLimited, recordFailedAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
-import { liveFromGate, quoteResolved, readGateUsage, readPostgresUsage, refreshStaleRules, resolveCodes, type LiveUsage, type ResolvedCodes } from "./checkout-quote";
+import {
+  liveFromGate,
+  quoteResolved,
+  readGateUsage,
+  readPostgresUsage,
+  refreshStaleRules,
+  resolveCodes,
+  type LiveUsage,
+  type ResolvedCodes,
+} from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
 import { CheckoutRejectedError, DomainError } from "./errors";
 
@@ -51,7 +60,11 @@ export async function guardCodeGuesses<T>(caller: CheckoutCaller, run: () => Pro
  * call, from where lock and redeem will decide (readUsageForQuote), so a stale cache
  * never accepts a disabled or changed coupon.
  */
-export async function validateCheckout(input: { codes: string[]; cart: Cart }, caller: CheckoutCaller, now = new Date()): Promise<Quote> {
+export async function validateCheckout(
+  input: { codes: string[]; cart: Cart },
+  caller: CheckoutCaller,
+  now = new Date(),
+): Promise<Quote> {
   const [, resolved] = await Promise.all([assertNotRateLimited(caller), resolveCodes(input.codes)]);
   const live = await readUsageForQuote(resolved, caller.customer?.id ?? null);
   await refreshStaleRules(resolved, live.coupons);
@@ -75,7 +88,9 @@ async function readUsageForQuote(resolved: ResolvedCodes, customerId: string | n
       if (notLoaded.length === 0) return liveFromGate(resolved, usage);
       // State not loaded yet (first use, after a flush): answer from Postgres now and have the gate
       // load it meanwhile (one rebuild per coupon per process, shared with lock and redeem).
-      ensureGateState(notLoaded).catch((error: unknown) => console.warn("[validate] loading the gate state failed:", error instanceof Error ? error.message : error));
+      ensureGateState(notLoaded).catch((error: unknown) =>
+        console.warn("[validate] loading the gate state failed:", error instanceof Error ? error.message : error),
+      );
     } catch (error) {
       reportRedisFailure(error);
     }

@@ -12,9 +12,16 @@ export type VoidResult = { voided: Array<{ id: string; usesRestored: boolean }> 
  * admin.redemptions.void: marks the redemption(s) voided (they stay in the
  * history) and gives their uses back when the coupon says so.
  */
-export async function voidRedemption(input: { redemptionId?: string; orderId?: string; reason: string }): Promise<VoidResult> {
+export async function voidRedemption(input: {
+  redemptionId?: string;
+  orderId?: string;
+  reason: string;
+}): Promise<VoidResult> {
   const db = getDb();
-  const found = await findRedemptions(db, { ids: input.redemptionId ? [input.redemptionId] : undefined, orderId: input.orderId });
+  const found = await findRedemptions(db, {
+    ids: input.redemptionId ? [input.redemptionId] : undefined,
+    orderId: input.orderId,
+  });
   const live = found.filter((r) => r.voidedAt === null);
   if (found.length === 0) throw new NotFoundError("No such redemption.");
   if (live.length === 0) return { voided: [] };
@@ -27,7 +34,10 @@ export async function voidRedemption(input: { redemptionId?: string; orderId?: s
   const epochs = new Map<string, string>();
   if (useRedis) {
     try {
-      const usage = await readUsage(redis, couponIds.map((couponId) => ({ couponId, codeIds: [], customerId: null })));
+      const usage = await readUsage(
+        redis,
+        couponIds.map((couponId) => ({ couponId, codeIds: [], customerId: null })),
+      );
       couponIds.forEach((id, i) => {
         const epoch = usage[i]?.loaded ? usage[i]?.epoch : null;
         if (epoch) epochs.set(id, epoch);
@@ -41,7 +51,9 @@ export async function voidRedemption(input: { redemptionId?: string; orderId?: s
     const rows = [];
     for (const couponId of couponIds) {
       const ids = live.filter((r) => r.couponId === couponId).map((r) => r.id);
-      rows.push(...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })));
+      rows.push(
+        ...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })),
+      );
     }
     return rows;
   });
@@ -50,7 +62,13 @@ export async function voidRedemption(input: { redemptionId?: string; orderId?: s
   if (useRedis && toRestore.length > 0) {
     await restoreUses(
       redis,
-      toRestore.map((r) => ({ couponId: r.couponId, codeId: r.codeId, customerId: r.customerId, amount: r.amount, epoch: epochs.get(r.couponId)! })),
+      toRestore.map((r) => ({
+        couponId: r.couponId,
+        codeId: r.codeId,
+        customerId: r.customerId,
+        amount: r.amount,
+        epoch: epochs.get(r.couponId)!,
+      })),
     ).catch(reportRedisFailure);
   }
   return { voided: voided.map((r) => ({ id: r.id, usesRestored: r.usesRestored })) };

@@ -5,7 +5,9 @@ import { parseArgs } from "node:util";
 const MAX_BODY_BYTES = 1 << 20;
 
 export function parsePortArgs(usage: string): { port: number; host: string } {
-  const { values } = parseArgs({ options: { port: { type: "string" }, host: { type: "string", default: "127.0.0.1" } } });
+  const { values } = parseArgs({
+    options: { port: { type: "string" }, host: { type: "string", default: "127.0.0.1" } },
+  });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port <= 0) {
     console.error(usage);

@@ -32,22 +32,28 @@ import { parsePortArgs, readBody, send } from "./bare-http";
 
 const customerId = Customer.shape.id;
 
-const { port, host } = parsePortArgs("usage: node --conditions=react-server --import tsx tools/bench/bare-redeem-server.ts --port N [--host 127.0.0.1]");
+const { port, host } = parsePortArgs(
+  "usage: node --conditions=react-server --import tsx tools/bench/bare-redeem-server.ts --port N [--host 127.0.0.1]",
+);
 
 /** Same client address rule as server/api/trpc.ts: the first x-forwarded-for hop, else x-real-ip. */
 function clientIp(req: http.IncomingMessage): string {
-  const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim();
+  const forwarded = String(req.headers["x-forwarded-for"] ?? "")
+    .split(",")[0]
+    ?.trim();
   const realIp = req.headers["x-real-ip"];
   return forwarded || (typeof realIp === "string" && realIp) || "unknown";
 }
 
 async function redeem(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const customer = customerId.safeParse(req.headers[CUSTOMER_ID_HEADER]);
-  if (!customer.success) return send(res, 401, { code: "UNAUTHORIZED", message: `Send the customer id in ${CUSTOMER_ID_HEADER}.` });
+  if (!customer.success)
+    return send(res, 401, { code: "UNAUTHORIZED", message: `Send the customer id in ${CUSTOMER_ID_HEADER}.` });
   let input: z.infer<typeof redeemInput>;
   try {
     const parsed = redeemInput.safeParse(JSON.parse(await readBody(req)));
-    if (!parsed.success) return send(res, 400, { code: "BAD_REQUEST", message: "Invalid input", error: z.flattenError(parsed.error) });
+    if (!parsed.success)
+      return send(res, 400, { code: "BAD_REQUEST", message: "Invalid input", error: z.flattenError(parsed.error) });
     input = parsed.data;
   } catch (error) {
     return send(res, 400, { code: "BAD_REQUEST", message: error instanceof Error ? error.message : "bad request" });
@@ -55,12 +61,21 @@ async function redeem(req: http.IncomingMessage, res: http.ServerResponse): Prom
   try {
     send(res, 200, await redeemCheckout(input, { customer: { id: customer.data }, ip: clientIp(req) }));
   } catch (error) {
-    if (error instanceof CheckoutRejectedError) return send(res, 409, { code: "CONFLICT", reason: error.reason, message: error.message });
+    if (error instanceof CheckoutRejectedError)
+      return send(res, 409, { code: "CONFLICT", reason: error.reason, message: error.message });
     if (isExpectedError(error)) {
       const mapped = toTRPCError(error);
-      return send(res, getHTTPStatusCodeFromError(mapped), { code: mapped.code, reason: error instanceof DomainError ? error.reason : undefined, message: mapped.message });
+      return send(res, getHTTPStatusCodeFromError(mapped), {
+        code: mapped.code,
+        reason: error instanceof DomainError ? error.reason : undefined,
+        message: mapped.message,
+      });
     }
-    if (isDatabaseUnavailable(error)) return send(res, 503, { code: "SERVICE_UNAVAILABLE", message: "The database is unavailable; nothing was changed. Retry shortly." });
+    if (isDatabaseUnavailable(error))
+      return send(res, 503, {
+        code: "SERVICE_UNAVAILABLE",
+        message: "The database is unavailable; nothing was changed. Retry shortly.",
+      });
     console.error("[bare-redeem-server] unexpected error", error);
     send(res, 500, { code: "INTERNAL_SERVER_ERROR", message: "Internal error" });
   }

@@ -19,7 +19,6 @@ import { parsePortArgs, readBody, send } from "./bare-http";
 // the same validation work as the tRPC path, so the ratio measures the framework, not zod.
 const validateInput = z.object({ codes: EnteredCodes, cart: Cart });
 
-
 const { port, host } = parsePortArgs("usage: tsx tools/bench/bare-server.ts --port N [--host 127.0.0.1]");
 
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -33,11 +32,17 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     return send(res, 400, { error: error instanceof Error ? error.message : "bad request" });
   }
   // Same client address rule as server/api/trpc.ts: the first x-forwarded-for hop, else the socket.
-  const ip = String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() || req.socket.remoteAddress || "unknown";
+  const ip =
+    String(req.headers["x-forwarded-for"] ?? "")
+      .split(",")[0]
+      ?.trim() ||
+    req.socket.remoteAddress ||
+    "unknown";
   try {
     send(res, 200, await validateCheckout(input, { customer: null, ip }));
   } catch (error) {
-    if (error instanceof DomainError) return send(res, error.reason === "RATE_LIMITED" ? 429 : 422, { reason: error.reason, message: error.message });
+    if (error instanceof DomainError)
+      return send(res, error.reason === "RATE_LIMITED" ? 429 : 422, { reason: error.reason, message: error.message });
     console.error("[bare-server]", error);
     send(res, 500, { error: "internal error" });
   }

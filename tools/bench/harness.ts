@@ -61,7 +61,12 @@ export function track(child: ManagedChild): ManagedChild {
  */
 export async function startFreshServices(opts: { verbose: boolean }): Promise<LocalServices> {
   running.dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "coupon-bench-"));
-  running.services = startLocalServices({ dataDir: running.dataDir, fresh: true, sourceEnv: {}, log: opts.verbose ? console.log : undefined });
+  running.services = startLocalServices({
+    dataDir: running.dataDir,
+    fresh: true,
+    sourceEnv: {},
+    log: opts.verbose ? console.log : undefined,
+  });
   const services = await running.services;
   throwIfStopping();
   return services;
@@ -69,7 +74,13 @@ export async function startFreshServices(opts: { verbose: boolean }): Promise<Lo
 
 /** The environment of a production `next start` (and of `next build`) on these services. */
 export function productionEnv(servicesEnv: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...servicesEnv, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true" };
+  return {
+    ...process.env,
+    ...servicesEnv,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    AUTH_TRUST_HOST: "true",
+  };
 }
 
 /**
@@ -77,23 +88,51 @@ export function productionEnv(servicesEnv: Record<string, string>): NodeJS.Proce
  * rather than the tsx CLI, so there is one process to signal and to read the CPU time of.
  */
 export function startProductionServer(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  return track(spawnManaged(name, process.execPath, [...cpuProfileArgs(), ...serveNodeArgs(port, HOST)], { cwd: ROOT, env, echo }));
+  return track(
+    spawnManaged(name, process.execPath, [...cpuProfileArgs(), ...serveNodeArgs(port, HOST)], { cwd: ROOT, env, echo }),
+  );
 }
 
 /** A benchmark's bare node:http server (`script` under tools/bench), with the production server's node flags. */
-export function startBareServer(name: string, script: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  const args = [...cpuProfileArgs(), YOUNG_GENERATION_FLAG, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "tools", "bench", script), "--port", String(port), "--host", HOST];
+export function startBareServer(
+  name: string,
+  script: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  echo: boolean,
+): ManagedChild {
+  const args = [
+    ...cpuProfileArgs(),
+    YOUNG_GENERATION_FLAG,
+    "--conditions=react-server",
+    "--import",
+    "tsx",
+    path.join(ROOT, "tools", "bench", script),
+    "--port",
+    String(port),
+    "--host",
+    HOST,
+  ];
   return track(spawnManaged(name, process.execPath, args, { cwd: ROOT, env, echo }));
 }
 
 /** `next start` on a loopback port, tracked. */
 export function startNext(name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
-  return track(spawnManaged(name, process.execPath, [...cpuProfileArgs(), NEXT_BIN, "start", "--port", String(port), "--hostname", HOST], { cwd: ROOT, env: { ...env, PORT: String(port) }, echo }));
+  return track(
+    spawnManaged(
+      name,
+      process.execPath,
+      [...cpuProfileArgs(), NEXT_BIN, "start", "--port", String(port), "--hostname", HOST],
+      { cwd: ROOT, env: { ...env, PORT: String(port) }, echo },
+    ),
+  );
 }
 
 /** "N cores (CPU), N GiB, Node …, os arch, Next …": for the report's machine line. */
 export function describeMachine(): string {
-  const nextVersion = (JSON.parse(readFileSync(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")) as { version: string }).version;
+  const nextVersion = (
+    JSON.parse(readFileSync(path.join(ROOT, "node_modules", "next", "package.json"), "utf8")) as { version: string }
+  ).version;
   const cpus = os.cpus();
   return `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}, Next ${nextVersion}`;
 }
@@ -118,7 +157,10 @@ async function newerThan(buildMs: number, max: number): Promise<{ files: string[
 }
 
 /** Reuses .next unless asked to build or there is none; returns a note for the settings line (and says so when .next looks stale). */
-export async function buildIfNeeded(settings: { build: boolean; verbose: boolean }, env: NodeJS.ProcessEnv): Promise<string> {
+export async function buildIfNeeded(
+  settings: { build: boolean; verbose: boolean },
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   const buildIdFile = path.join(ROOT, ".next", "BUILD_ID");
   if (!settings.build && existsSync(buildIdFile)) {
     const note = `reused the production build in .next (BUILD_ID ${readFileSync(buildIdFile, "utf8").trim()}; --build to rebuild)`;
@@ -129,7 +171,9 @@ export async function buildIfNeeded(settings: { build: boolean; verbose: boolean
   }
   console.log("building the production bundle (next build)…");
   const started = performance.now();
-  const build = track(spawnManaged("next build", process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env, echo: settings.verbose }));
+  const build = track(
+    spawnManaged("next build", process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env, echo: settings.verbose }),
+  );
   const timer = setTimeout(() => void build.stop(), BUILD_TIMEOUT_MS);
   const code = await new Promise<number | null>((resolve) => build.process.once("exit", resolve));
   clearTimeout(timer);
@@ -146,7 +190,11 @@ export type WorkerMessage<R> = { ok: true; result: R } | { ok: false; error: str
  * lives in this process's event loop.
  */
 export function runWorker<C, R>(script: string, name: string, config: C, deadlineMs: number): Promise<R> {
-  const child = fork(path.join(ROOT, "tools", "bench", script), [], { cwd: ROOT, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(ROOT, "tools", "bench", script), [], {
+    cwd: ROOT,
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   track({ name, process: child, recentOutput: () => "", stop: () => stopProcess(child) });
   return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -214,14 +262,24 @@ function wholeNumberArg(name: string, raw: string, min: number, max: number, usa
   return value;
 }
 
-export type LoadSettings = { connections: number; durationSeconds: number; warmupSeconds: number; build: boolean; verbose: boolean };
+export type LoadSettings = {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  build: boolean;
+  verbose: boolean;
+};
 type WholeOption = { default: number; min: number; max: number };
 
 /**
  * The options every load benchmark takes (--connections, --duration, --warmup, --build, --verbose,
  * --help), plus its own whole-number options, each checked against its range (exit 2 otherwise).
  */
-export function readLoadSettings<K extends string>(usage: string, connections: number, extra: Record<K, WholeOption>): LoadSettings & { extra: Record<K, number> } {
+export function readLoadSettings<K extends string>(
+  usage: string,
+  connections: number,
+  extra: Record<K, WholeOption>,
+): LoadSettings & { extra: Record<K, number> } {
   const whole: Record<string, WholeOption> = {
     connections: { default: connections, min: 1, max: 1_000 },
     duration: { default: 10, min: 1, max: 600 },
@@ -230,7 +288,9 @@ export function readLoadSettings<K extends string>(usage: string, connections: n
   };
   const { values } = parseArgs({
     options: {
-      ...Object.fromEntries(Object.entries(whole).map(([name, o]) => [name, { type: "string" as const, default: String(o.default) }])),
+      ...Object.fromEntries(
+        Object.entries(whole).map(([name, o]) => [name, { type: "string" as const, default: String(o.default) }]),
+      ),
       build: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -240,7 +300,12 @@ export function readLoadSettings<K extends string>(usage: string, connections: n
     console.log(usage);
     process.exit(0);
   }
-  const numbers = Object.fromEntries(Object.entries(whole).map(([name, o]) => [name, wholeNumberArg(name, String((values as Record<string, unknown>)[name]), o.min, o.max, usage)]));
+  const numbers = Object.fromEntries(
+    Object.entries(whole).map(([name, o]) => [
+      name,
+      wholeNumberArg(name, String((values as Record<string, unknown>)[name]), o.min, o.max, usage),
+    ]),
+  );
   return {
     connections: numbers.connections!,
     durationSeconds: numbers.duration!,

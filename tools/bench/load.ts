@@ -44,10 +44,19 @@ type RunStats = Omit<LoadResult, "validPerSecond" | "p50Ms" | "p99Ms"> & { laten
 function runOnce(config: LoadConfig, seconds: number): Promise<RunStats> {
   const { pathname } = new URL(config.url);
   const stats: RunStats = {
-    elapsedSeconds: 0, responses: 0, valid: 0, non2xx: 0, wrongAnswers: 0, requestErrors: 0, timeouts: 0, errorSamples: [], latenciesMs: [],
+    elapsedSeconds: 0,
+    responses: 0,
+    valid: 0,
+    non2xx: 0,
+    wrongAnswers: 0,
+    requestErrors: 0,
+    timeouts: 0,
+    errorSamples: [],
+    latenciesMs: [],
   };
   const sample = (message: string) => {
-    if (stats.errorSamples.length < MAX_ERROR_SAMPLES && !stats.errorSamples.includes(message)) stats.errorSamples.push(message);
+    if (stats.errorSamples.length < MAX_ERROR_SAMPLES && !stats.errorSamples.includes(message))
+      stats.errorSamples.push(message);
   };
   const request = {
     method: "POST" as const,
@@ -67,7 +76,14 @@ function runOnce(config: LoadConfig, seconds: number): Promise<RunStats> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const instance = autocannon(
-      { url: config.url, connections: config.connections, duration: seconds, timeout: config.timeoutSeconds, ...request, requests: [request] },
+      {
+        url: config.url,
+        connections: config.connections,
+        duration: seconds,
+        timeout: config.timeoutSeconds,
+        ...request,
+        requests: [request],
+      },
       (error: unknown, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         stats.elapsedSeconds = (performance.now() - started) / 1000;
@@ -78,7 +94,9 @@ function runOnce(config: LoadConfig, seconds: number): Promise<RunStats> {
     );
     // autocannon's own histogram keeps whole milliseconds; the raw float times give usable sub-ms percentiles.
     instance.on("response", (_client, _status, _bytes, responseTimeMs) => void stats.latenciesMs.push(responseTimeMs));
-    instance.on("reqError", (error: unknown) => sample(`request error: ${error instanceof Error ? error.message : String(error)}`));
+    instance.on("reqError", (error: unknown) =>
+      sample(`request error: ${error instanceof Error ? error.message : String(error)}`),
+    );
   });
 }
 
@@ -98,6 +116,9 @@ async function runLoad(config: LoadConfig): Promise<LoadResult> {
 process.once("message", (config: LoadConfig) => {
   runLoad(config).then(
     (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
-    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)),
+    (error: unknown) =>
+      process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () =>
+        process.exit(1),
+      ),
   );
 });

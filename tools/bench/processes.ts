@@ -24,7 +24,12 @@ export function spawnManaged(
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     if (options.echo) process.stdout.write(chunk);
-    lines.push(...chunk.toString("utf8").split("\n").filter((line) => line.trim() !== ""));
+    lines.push(
+      ...chunk
+        .toString("utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== ""),
+    );
     if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
   };
   child.stdout?.on("data", keep);
@@ -51,7 +56,8 @@ export async function stopProcess(child: ChildProcess, graceMs = STOP_GRACE_MS):
 /** Polls until the URL answers below 500; fails early when the server process dies. */
 export function waitForHttp(url: string, timeoutMs: number, server: ManagedChild): Promise<void> {
   return waitUntilAnswering(url, timeoutMs, {
-    gone: () => (server.process.exitCode !== null || server.process.signalCode !== null ? `${server.name} exited` : undefined),
+    gone: () =>
+      server.process.exitCode !== null || server.process.signalCode !== null ? `${server.name} exited` : undefined,
     describe: () => `${server.name}: ${server.recentOutput()}`,
   });
 }

@@ -92,10 +92,23 @@ function cpuSecondsOf(pid: number | undefined): number | null {
 
 type Answer = { status: number; body: string } | { failure: string };
 
-function post(agent: http.Agent, url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<Answer> {
   return new Promise((resolve) => {
     const req = http.request(
-      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -127,13 +140,28 @@ function failureOf(error: Error): string {
 async function runPhase(config: RedeemLoadConfig, agents: http.Agent[], phase: LoadPhase): Promise<PhaseResult> {
   const url = new URL(config.url);
   const result: PhaseResult = {
-    name: phase.name, elapsedSeconds: 0, endedBy: phase.stop.kind === "time" ? "time" : "exhausted", sent: 0, acknowledged: 0, redeemed: 0, wrongBodies: 0, exhausted: 0,
-    errors: {}, unanswered: 0, errorSamples: [], p50Ms: Number.NaN, p95Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, serverCpuSeconds: null,
+    name: phase.name,
+    elapsedSeconds: 0,
+    endedBy: phase.stop.kind === "time" ? "time" : "exhausted",
+    sent: 0,
+    acknowledged: 0,
+    redeemed: 0,
+    wrongBodies: 0,
+    exhausted: 0,
+    errors: {},
+    unanswered: 0,
+    errorSamples: [],
+    p50Ms: Number.NaN,
+    p95Ms: Number.NaN,
+    p99Ms: Number.NaN,
+    maxMs: Number.NaN,
+    serverCpuSeconds: null,
   };
   const latencies: number[] = [];
   const countError = (label: string, sample: string) => {
     result.errors[label] = (result.errors[label] ?? 0) + 1;
-    if (result.errorSamples.length < MAX_ERROR_SAMPLES && !result.errorSamples.includes(sample)) result.errorSamples.push(sample);
+    if (result.errorSamples.length < MAX_ERROR_SAMPLES && !result.errorSamples.includes(sample))
+      result.errorSamples.push(sample);
   };
   const cpuBefore = cpuSecondsOf(config.serverPid);
   const started = performance.now();
@@ -147,7 +175,10 @@ async function runPhase(config: RedeemLoadConfig, agents: http.Agent[], phase: L
     // The stop is checked before sending, never by abandoning a request in flight.
     while (performance.now() < endAt) {
       sequence += 1;
-      const ids = { orderId: `${config.idPrefix}-${phase.name}-o${sequence}`, idempotencyKey: `${config.idPrefix}-${phase.name}-k${sequence}` };
+      const ids = {
+        orderId: `${config.idPrefix}-${phase.name}-o${sequence}`,
+        idempotencyKey: `${config.idPrefix}-${phase.name}-k${sequence}`,
+      };
       result.sent += 1;
       const sentAt = performance.now();
       const answer = await post(agent, url, headers, redeemBody(config.api, phase.target.code, ids), config.timeoutMs);
@@ -204,6 +235,9 @@ process.once("disconnect", () => process.exit(1));
 process.once("message", (config: RedeemLoadConfig) => {
   runPhases(config).then(
     (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
-    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () => process.exit(1)),
+    (error: unknown) =>
+      process.send?.({ ok: false, error: error instanceof Error ? error.message : String(error) }, () =>
+        process.exit(1),
+      ),
   );
 });

@@ -57,18 +57,27 @@ type TrpcAnswer = { result?: { data?: { json?: RedeemAnswer } } };
 type BareError = { code?: string; reason?: string; message?: string };
 type RedeemAnswer = { orderId?: unknown; redemptions?: unknown; quote?: { discountTotal?: unknown } };
 
-export function classifyRedeem(api: RedeemApi, status: number, body: string, target: RedeemTarget, ids: RedeemIds): RedeemOutcome {
+export function classifyRedeem(
+  api: RedeemApi,
+  status: number,
+  body: string,
+  target: RedeemTarget,
+  ids: RedeemIds,
+): RedeemOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     const sample = `HTTP ${status}, not JSON: ${body.slice(0, 200)}`;
-    return status === 200 ? { kind: "wrong-body", sample } : { kind: "error", label: `HTTP ${status} (not JSON)`, sample };
+    return status === 200
+      ? { kind: "wrong-body", sample }
+      : { kind: "error", label: `HTTP ${status} (not JSON)`, sample };
   }
   if (status === 200) {
     const answer = api === "trpc" ? (parsed as TrpcAnswer | null)?.result?.data?.json : (parsed as RedeemAnswer | null);
     const redemptions = answer?.redemptions;
-    const first = Array.isArray(redemptions) && redemptions.length === 1 ? (redemptions[0] as Record<string, unknown>) : undefined;
+    const first =
+      Array.isArray(redemptions) && redemptions.length === 1 ? (redemptions[0] as Record<string, unknown>) : undefined;
     const right =
       answer?.orderId === ids.orderId &&
       typeof first?.id === "string" &&
@@ -86,5 +95,9 @@ export function classifyRedeem(api: RedeemApi, status: number, body: string, tar
   const code = error?.code ?? "?";
   const reason = error?.reason;
   if (status === 409 && code === "CONFLICT" && reason === "EXHAUSTED") return { kind: "exhausted" };
-  return { kind: "error", label: `HTTP ${status} ${code}${reason ? `/${reason}` : ""}`, sample: `HTTP ${status}: ${error?.message ?? body.slice(0, 200)}` };
+  return {
+    kind: "error",
+    label: `HTTP ${status} ${code}${reason ? `/${reason}` : ""}`,
+    sample: `HTTP ${status}: ${error?.message ?? body.slice(0, 200)}`,
+  };
 }

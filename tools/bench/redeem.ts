@@ -22,13 +22,34 @@
 import { randomBytes } from "node:crypto";
 import type { LocalServices } from "../local-services";
 import {
-  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startBareServer, startFreshServices, startNext,
-  startProductionServer, throwIfStopping, readLoadSettings, type LoadSettings,
+  buildIfNeeded,
+  describeMachine,
+  HOST,
+  productionEnv,
+  RESERVED_PORTS,
+  runBenchmark,
+  runWorker,
+  SERVER_READY_TIMEOUT_MS,
+  startBareServer,
+  startFreshServices,
+  startNext,
+  startProductionServer,
+  throwIfStopping,
+  readLoadSettings,
+  type LoadSettings,
 } from "./harness";
 import { findFreePortExcept, waitForHttp, type ManagedChild } from "./processes";
 import type { LoadPhase, PhaseResult, RedeemLoadConfig } from "./redeem-load";
 import {
-  BARE_REDEEM_PATH, classifyRedeem, CUSTOMER_ID_HEADER, FIXED_AMOUNT, REDEEM_PATH, redeemBody, redeemHeaders, type RedeemApi, type RedeemTarget,
+  BARE_REDEEM_PATH,
+  classifyRedeem,
+  CUSTOMER_ID_HEADER,
+  FIXED_AMOUNT,
+  REDEEM_PATH,
+  redeemBody,
+  redeemHeaders,
+  type RedeemApi,
+  type RedeemTarget,
 } from "./redeem-scenario";
 import { BENCH_CART } from "./scenario";
 import { signIn } from "./sign-in";
@@ -90,19 +111,29 @@ type Shopper = { email: string; id: string };
 /** The app's modules, imported only once the services' environment is set (they read it on first use). */
 async function loadServerModules(servicesEnv: Record<string, string>) {
   Object.assign(process.env, servicesEnv);
-  const [{ and, count, eq, isNull }, { Redis }, { createCouponInput, createCodeInput }, { createCoupon }, { createCode }, { hashPassword }, { getDb }, { redemptions, users }, { readUsage }, { findUserByEmail }] =
-    await Promise.all([
-      import("drizzle-orm"),
-      import("@upstash/redis"),
-      import("@/server/domain/admin-inputs"),
-      import("@/server/services/create-coupon"),
-      import("@/server/services/create-code"),
-      import("@/server/auth/password"),
-      import("@/server/db/client"),
-      import("@/server/db/schema"),
-      import("@/server/redis/gate"),
-      import("@/server/db/queries/find-user-by-email"),
-    ]);
+  const [
+    { and, count, eq, isNull },
+    { Redis },
+    { createCouponInput, createCodeInput },
+    { createCoupon },
+    { createCode },
+    { hashPassword },
+    { getDb },
+    { redemptions, users },
+    { readUsage },
+    { findUserByEmail },
+  ] = await Promise.all([
+    import("drizzle-orm"),
+    import("@upstash/redis"),
+    import("@/server/domain/admin-inputs"),
+    import("@/server/services/create-coupon"),
+    import("@/server/services/create-code"),
+    import("@/server/auth/password"),
+    import("@/server/db/client"),
+    import("@/server/db/schema"),
+    import("@/server/redis/gate"),
+    import("@/server/db/queries/find-user-by-email"),
+  ]);
   const db = getDb();
   return {
     Redis,
@@ -117,10 +148,15 @@ async function loadServerModules(servicesEnv: Record<string, string>) {
     /** Shoppers share one password, so one argon2id hash serves them all (each sign-in still verifies it). */
     async createShoppers(count: number): Promise<Shopper[]> {
       const passwordHash = await hashPassword(SHOPPER_PASSWORD);
-      const emails = Array.from({ length: count }, (_, i) => `bench-shopper-${String(i + 1).padStart(4, "0")}@bench.test`);
+      const emails = Array.from(
+        { length: count },
+        (_, i) => `bench-shopper-${String(i + 1).padStart(4, "0")}@bench.test`,
+      );
       const rows = await db
         .insert(users)
-        .values(emails.map((email, i) => ({ email, name: `Bench shopper ${i + 1}`, role: "shopper" as const, passwordHash })))
+        .values(
+          emails.map((email, i) => ({ email, name: `Bench shopper ${i + 1}`, role: "shopper" as const, passwordHash })),
+        )
         .returning({ id: users.id, email: users.email });
       const idOf = new Map(rows.map((row) => [row.email, row.id]));
       return emails.map((email) => {
@@ -131,9 +167,20 @@ async function loadServerModules(servicesEnv: Record<string, string>) {
     },
 
     /** Through the services, as an admin would: FIXED 100.00 USD, this many uses, no per-user limit, no expiry. */
-    async createHotCoupon(adminId: string, code: string, maxRedemptions: number): Promise<RedeemTarget & { codeId: string }> {
+    async createHotCoupon(
+      adminId: string,
+      code: string,
+      maxRedemptions: number,
+    ): Promise<RedeemTarget & { codeId: string }> {
       const coupon = await createCoupon(
-        createCouponInput.parse({ name: `Bench redeem ${code}`, kind: "FIXED", value: FIXED_AMOUNT, currency: "USD", maxRedemptions, validUntil: null }),
+        createCouponInput.parse({
+          name: `Bench redeem ${code}`,
+          kind: "FIXED",
+          value: FIXED_AMOUNT,
+          currency: "USD",
+          maxRedemptions,
+          validUntil: null,
+        }),
         { userId: adminId },
       );
       const created = await createCode(createCodeInput.parse({ couponId: coupon.id, kind: "SHARED", code }));
@@ -142,7 +189,10 @@ async function loadServerModules(servicesEnv: Record<string, string>) {
 
     /** Redemptions that count: not voided. */
     async countRedemptions(couponId: string): Promise<number> {
-      const [row] = await db.select({ n: count() }).from(redemptions).where(and(eq(redemptions.couponId, couponId), isNull(redemptions.voidedAt)));
+      const [row] = await db
+        .select({ n: count() })
+        .from(redemptions)
+        .where(and(eq(redemptions.couponId, couponId), isNull(redemptions.voidedAt)));
       return row?.n ?? 0;
     },
   };
@@ -191,7 +241,9 @@ async function main(): Promise<number> {
   console.log("starting a fresh embedded Postgres + redis-server + Upstash bridge (migrate, seed)…");
   const services = await startFreshServices({ verbose: settings.verbose });
   if (services.redisMode !== "local") {
-    throw new Error("redis-server is not installed, so there is no Redis gate to measure (npm run setup:system installs it).");
+    throw new Error(
+      "redis-server is not installed, so there is no Redis gate to measure (npm run setup:system installs it).",
+    );
   }
   const modules = await loadServerModules(services.env);
   const adminId = await modules.adminId();
@@ -228,18 +280,34 @@ async function main(): Promise<number> {
 
 /** BENCH_TARGETS=redis:serve,postgres:next,…: only these targets (gate:server; servers serve, next, bare). */
 function readTargetFilter(): Set<string> | null {
-  const wanted = process.env.BENCH_TARGETS?.split(",").map((t) => t.trim()).filter(Boolean);
+  const wanted = process.env.BENCH_TARGETS?.split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (!wanted?.length) return null;
   const known = MODES.flatMap((mode) => SERVERS.map((server) => `${mode.kind}:${server.launch}`));
   const unknown = wanted.filter((t) => !known.includes(t));
-  if (unknown.length > 0) throw new Error(`BENCH_TARGETS: unknown target ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  if (unknown.length > 0)
+    throw new Error(`BENCH_TARGETS: unknown target ${unknown.join(", ")} (known: ${known.join(", ")})`);
   return new Set(wanted);
 }
 
-type TargetContext = { settings: Settings; services: LocalServices; modules: ServerModules; adminId: string; shoppers: Shopper[]; idPrefix: string };
+type TargetContext = {
+  settings: Settings;
+  services: LocalServices;
+  modules: ServerModules;
+  adminId: string;
+  shoppers: Shopper[];
+  idPrefix: string;
+};
 
 /** The server of one target, on a loopback port, tracked (so Ctrl-C stops it too). */
-function startServer(server: ServerKind, name: string, port: number, env: NodeJS.ProcessEnv, echo: boolean): ManagedChild {
+function startServer(
+  server: ServerKind,
+  name: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  echo: boolean,
+): ManagedChild {
   if (server.launch === "next") return startNext(name, port, env, echo);
   if (server.launch === "serve") return startProductionServer(name, port, env, echo);
   return startBareServer(name, "bare-redeem-server.ts", port, env, echo);
@@ -250,7 +318,11 @@ async function runTarget(mode: GateMode, server: ServerKind, ctx: TargetContext)
   const { settings, services, modules } = ctx;
   const label = `${mode.label} · ${server.label}`;
   const hotTarget = await modules.createHotCoupon(ctx.adminId, `HOT${mode.tag}${server.codeSuffix}`, settings.limit);
-  const lastTarget = await modules.createHotCoupon(ctx.adminId, `LAST${mode.tag}${server.codeSuffix}`, settings.oversellLimit);
+  const lastTarget = await modules.createHotCoupon(
+    ctx.adminId,
+    `LAST${mode.tag}${server.codeSuffix}`,
+    settings.oversellLimit,
+  );
 
   const env = productionEnv(services.env);
   // Empty, not absent: the app then has no Redis at all and decides in Postgres (env.ts reads "" as unset).
@@ -269,7 +341,8 @@ async function runTarget(mode: GateMode, server: ServerKind, ctx: TargetContext)
       console.log(`${label}: on ${origin}; signing in ${ctx.shoppers.length} shoppers…`);
       sessions = await mapLimit(ctx.shoppers, SIGN_IN_CONCURRENCY, async (shopper) => {
         const signedIn = await signIn(origin, shopper.email, SHOPPER_PASSWORD);
-        if (signedIn.userId !== shopper.id) throw new Error(`${shopper.email} signed in as user ${signedIn.userId}, expected ${shopper.id}`);
+        if (signedIn.userId !== shopper.id)
+          throw new Error(`${shopper.email} signed in as user ${signedIn.userId}, expected ${shopper.id}`);
         return signedIn.cookie;
       });
     } else {
@@ -283,28 +356,84 @@ async function runTarget(mode: GateMode, server: ServerKind, ctx: TargetContext)
     throwIfStopping();
 
     const phases: LoadPhase[] = [
-      ...(settings.warmupSeconds > 0 ? [{ name: "warmup", target: hotTarget, stop: { kind: "time" as const, seconds: settings.warmupSeconds } }] : []),
+      ...(settings.warmupSeconds > 0
+        ? [{ name: "warmup", target: hotTarget, stop: { kind: "time" as const, seconds: settings.warmupSeconds } }]
+        : []),
       { name: "measured", target: hotTarget, stop: { kind: "time", seconds: settings.durationSeconds } },
       { name: "oversell", target: lastTarget, stop: { kind: "exhausted", maxSeconds: OVERSELL_MAX_SECONDS } },
     ];
     console.log(`${label}: loading ${url} (first redemption after ${first.seconds.toFixed(1)} s)…`);
     const config: RedeemLoadConfig = {
-      api: server.api, url, sessions, connections: settings.connections, timeoutMs: REQUEST_TIMEOUT_MS, idPrefix: ctx.idPrefix, phases, serverPid: child.process.pid,
+      api: server.api,
+      url,
+      sessions,
+      connections: settings.connections,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      idPrefix: ctx.idPrefix,
+      phases,
+      serverPid: child.process.pid,
     };
-    const deadlineMs = (settings.warmupSeconds + settings.durationSeconds + OVERSELL_MAX_SECONDS + (2 * REQUEST_TIMEOUT_MS) / 1000 + 30) * 1000;
-    const results = await runWorker<RedeemLoadConfig, PhaseResult[]>("redeem-load.ts", "load client", config, deadlineMs);
+    const deadlineMs =
+      (settings.warmupSeconds +
+        settings.durationSeconds +
+        OVERSELL_MAX_SECONDS +
+        (2 * REQUEST_TIMEOUT_MS) / 1000 +
+        30) *
+      1000;
+    const results = await runWorker<RedeemLoadConfig, PhaseResult[]>(
+      "redeem-load.ts",
+      "load client",
+      config,
+      deadlineMs,
+    );
     const phase = (name: string) => results.find((r) => r.name === name);
     const measured = phase("measured");
     const oversell = phase("oversell");
-    if (!measured || !oversell) throw new Error(`the load client answered without the phases asked for: ${results.map((r) => r.name).join(", ")}`);
+    if (!measured || !oversell)
+      throw new Error(
+        `the load client answered without the phases asked for: ${results.map((r) => r.name).join(", ")}`,
+      );
     const warmup = phase("warmup");
 
     // Every answer has been read (the client lets requests in flight finish): the counts must agree now.
-    const redis = mode.kind === "redis" ? new modules.Redis({ url: services.env.UPSTASH_REDIS_REST_URL!, token: services.env.UPSTASH_REDIS_REST_TOKEN! }) : null;
-    const hot = await checkCoupon(modules, redis, hotTarget, settings.limit, [first, ...(warmup ? [warmup] : []), measured], false);
-    const last = await checkCoupon(modules, redis, lastTarget, settings.oversellLimit, [oversell], oversell.endedBy === "exhausted");
-    if (oversell.endedBy === "deadline") last.problems.push(`NOT EXHAUSTED: after ${OVERSELL_MAX_SECONDS} s not every client had been refused EXHAUSTED`);
-    return { mode, server, label, origin, firstSeconds: first.seconds, firstAttempts: first.attempts, warmup, measured, oversell, hot, last };
+    const redis =
+      mode.kind === "redis"
+        ? new modules.Redis({
+            url: services.env.UPSTASH_REDIS_REST_URL!,
+            token: services.env.UPSTASH_REDIS_REST_TOKEN!,
+          })
+        : null;
+    const hot = await checkCoupon(
+      modules,
+      redis,
+      hotTarget,
+      settings.limit,
+      [first, ...(warmup ? [warmup] : []), measured],
+      false,
+    );
+    const last = await checkCoupon(
+      modules,
+      redis,
+      lastTarget,
+      settings.oversellLimit,
+      [oversell],
+      oversell.endedBy === "exhausted",
+    );
+    if (oversell.endedBy === "deadline")
+      last.problems.push(`NOT EXHAUSTED: after ${OVERSELL_MAX_SECONDS} s not every client had been refused EXHAUSTED`);
+    return {
+      mode,
+      server,
+      label,
+      origin,
+      firstSeconds: first.seconds,
+      firstAttempts: first.attempts,
+      warmup,
+      measured,
+      oversell,
+      hot,
+      last,
+    };
   } finally {
     // One server at a time: this one must be gone before the next one starts.
     await child.stop();
@@ -316,7 +445,9 @@ async function assertGateMode(healthUrl: string, label: string, mode: GateMode):
   const response = await fetch(healthUrl, { signal: AbortSignal.timeout(30_000) });
   const health = (await response.json()) as { redis?: { status?: string } };
   if (health.redis?.status !== mode.expectedRedisHealth) {
-    throw new Error(`${label}: ${new URL(healthUrl).pathname} reports Redis ${health.redis?.status ?? "?"}, expected ${mode.expectedRedisHealth}: ${JSON.stringify(health)}`);
+    throw new Error(
+      `${label}: ${new URL(healthUrl).pathname} reports Redis ${health.redis?.status ?? "?"}, expected ${mode.expectedRedisHealth}: ${JSON.stringify(health)}`,
+    );
   }
 }
 
@@ -327,17 +458,26 @@ type Tally = { acknowledged: number; unanswered: number; wrongBodies: number };
  * stale .next), not a figure; 503 is the gate still rebuilding its state, so try again.
  */
 async function firstRedemption(
-  api: RedeemApi, url: string, session: string, target: RedeemTarget, idPrefix: string, label: string,
+  api: RedeemApi,
+  url: string,
+  session: string,
+  target: RedeemTarget,
+  idPrefix: string,
+  label: string,
 ): Promise<Tally & { seconds: number; attempts: number }> {
   const started = performance.now();
   for (let attempt = 1; ; attempt += 1) {
     const ids = { orderId: `${idPrefix}-o${attempt}`, idempotencyKey: `${idPrefix}-k${attempt}` };
     const response = await fetch(url, {
-      method: "POST", headers: redeemHeaders(api, session), body: redeemBody(api, target.code, ids), signal: AbortSignal.timeout(FIRST_REDEMPTION_TIMEOUT_MS),
+      method: "POST",
+      headers: redeemHeaders(api, session),
+      body: redeemBody(api, target.code, ids),
+      signal: AbortSignal.timeout(FIRST_REDEMPTION_TIMEOUT_MS),
     });
     const outcome = classifyRedeem(api, response.status, await response.text(), target, ids);
     const seconds = (performance.now() - started) / 1000;
-    if (outcome.kind === "redeemed") return { seconds, attempts: attempt, acknowledged: 1, unanswered: 0, wrongBodies: 0 };
+    if (outcome.kind === "redeemed")
+      return { seconds, attempts: attempt, acknowledged: 1, unanswered: 0, wrongBodies: 0 };
     const retry = outcome.kind === "error" && response.status === 503 && seconds * 1000 < FIRST_REDEMPTION_TIMEOUT_MS;
     if (!retry) {
       const what = outcome.kind === "wrong-body" || outcome.kind === "error" ? outcome.sample : outcome.kind;
@@ -348,30 +488,57 @@ async function firstRedemption(
   }
 }
 
-async function checkCoupon(modules: ServerModules, redis: InstanceType<ServerModules["Redis"]> | null, target: CouponCheck["target"], limit: number, tallies: Tally[], soldOut: boolean): Promise<CouponCheck> {
+async function checkCoupon(
+  modules: ServerModules,
+  redis: InstanceType<ServerModules["Redis"]> | null,
+  target: CouponCheck["target"],
+  limit: number,
+  tallies: Tally[],
+  soldOut: boolean,
+): Promise<CouponCheck> {
   const acknowledged = tallies.reduce((sum, t) => sum + t.acknowledged, 0);
   const unanswered = tallies.reduce((sum, t) => sum + t.unanswered, 0);
   const wrongBodies = tallies.reduce((sum, t) => sum + t.wrongBodies, 0);
   const postgres = await modules.countRedemptions(target.couponId);
   const check: CouponCheck = { target, limit, acknowledged, unanswered, postgres, problems: [], notes: [] };
 
-  if (postgres > limit) check.problems.push(`OVERSOLD: Postgres holds ${fmt(postgres)} redemptions for a limit of ${fmt(limit)}`);
-  if (acknowledged > limit) check.problems.push(`OVERSOLD: the client was told "redeemed" ${fmt(acknowledged)} times for a limit of ${fmt(limit)}`);
+  if (postgres > limit)
+    check.problems.push(`OVERSOLD: Postgres holds ${fmt(postgres)} redemptions for a limit of ${fmt(limit)}`);
+  if (acknowledged > limit)
+    check.problems.push(
+      `OVERSOLD: the client was told "redeemed" ${fmt(acknowledged)} times for a limit of ${fmt(limit)}`,
+    );
   if (acknowledged !== postgres) {
     // A request whose answer was lost may still have been redeemed: only that much difference is explained.
     const explained = acknowledged < postgres && postgres - acknowledged <= unanswered;
-    if (explained) check.notes.push(`${fmt(postgres - acknowledged)} of the ${fmt(unanswered)} unanswered requests were redeemed (the client could not count them)`);
-    else check.problems.push(`MISMATCH: the client counted ${fmt(acknowledged)} acknowledged redemptions, Postgres holds ${fmt(postgres)}`);
+    if (explained)
+      check.notes.push(
+        `${fmt(postgres - acknowledged)} of the ${fmt(unanswered)} unanswered requests were redeemed (the client could not count them)`,
+      );
+    else
+      check.problems.push(
+        `MISMATCH: the client counted ${fmt(acknowledged)} acknowledged redemptions, Postgres holds ${fmt(postgres)}`,
+      );
   }
-  if (wrongBodies > 0) check.problems.push(`WRONG ANSWERS: ${fmt(wrongBodies)} 200s did not describe the redemption asked for`);
-  if (soldOut && postgres < limit) check.problems.push(`UNDERSOLD: every client was refused EXHAUSTED with ${fmt(postgres)} of ${fmt(limit)} uses sold`);
+  if (wrongBodies > 0)
+    check.problems.push(`WRONG ANSWERS: ${fmt(wrongBodies)} 200s did not describe the redemption asked for`);
+  if (soldOut && postgres < limit)
+    check.problems.push(
+      `UNDERSOLD: every client was refused EXHAUSTED with ${fmt(postgres)} of ${fmt(limit)} uses sold`,
+    );
 
   if (redis) {
-    const [usage] = await modules.readUsage(redis, [{ couponId: target.couponId, codeIds: [target.codeId], customerId: null }]);
-    if (!usage?.loaded) check.problems.push("MISMATCH: the Redis gate holds no state for this coupon after redeeming it");
+    const [usage] = await modules.readUsage(redis, [
+      { couponId: target.couponId, codeIds: [target.codeId], customerId: null },
+    ]);
+    if (!usage?.loaded)
+      check.problems.push("MISMATCH: the Redis gate holds no state for this coupon after redeeming it");
     else {
       check.redisUses = usage.uses;
-      if (usage.uses !== postgres) check.problems.push(`MISMATCH: the Redis gate counts ${fmt(usage.uses)} uses, Postgres holds ${fmt(postgres)} redemptions`);
+      if (usage.uses !== postgres)
+        check.problems.push(
+          `MISMATCH: the Redis gate counts ${fmt(usage.uses)} uses, Postgres holds ${fmt(postgres)} redemptions`,
+        );
     }
   }
   return check;
@@ -438,7 +605,9 @@ function printReport(reports: TargetReport[], settings: Settings): number {
     console.log(`\n${r.label} (${r.origin}):`);
     console.log(
       `  first redemption after ${r.firstSeconds.toFixed(1)} s (${r.firstAttempts} request${r.firstAttempts === 1 ? "" : "s"})` +
-        (warmup ? `; warm-up ${warmup.elapsedSeconds.toFixed(1)} s: ${fmt(warmup.redeemed)} redeemed, errors: ${describeErrors(warmup)} (discarded)` : ""),
+        (warmup
+          ? `; warm-up ${warmup.elapsedSeconds.toFixed(1)} s: ${fmt(warmup.redeemed)} redeemed, errors: ${describeErrors(warmup)} (discarded)`
+          : ""),
     );
     console.log(
       `  measured ${measured.elapsedSeconds.toFixed(2)} s: ${fmt(measured.sent)} requests, ${fmt(measured.redeemed)} redeemed, ${fmt(measured.exhausted)} EXHAUSTED; ` +
@@ -451,7 +620,9 @@ function printReport(reports: TargetReport[], settings: Settings): number {
           `${((measured.serverCpuSeconds * 1000) / Math.max(1, measured.sent)).toFixed(2)} ms CPU per request`,
       );
     }
-    console.log(`  hot coupon ${r.hot.target.code}: ${describeCounts(r.hot)} -> ${r.hot.problems.length === 0 ? "OK" : "BROKEN"}`);
+    console.log(
+      `  hot coupon ${r.hot.target.code}: ${describeCounts(r.hot)} -> ${r.hot.problems.length === 0 ? "OK" : "BROKEN"}`,
+    );
     console.log(
       `  oversell check, coupon ${r.last.target.code}: ${settings.connections} clients, ${oversell.elapsedSeconds.toFixed(2)} s, ${fmt(oversell.sent)} requests: ` +
         `${fmt(oversell.redeemed)} redeemed, ${fmt(oversell.exhausted)} EXHAUSTED, p99 ${ms(oversell.p99Ms)} ms, errors: ${describeErrors(oversell)}; ` +
@@ -459,14 +630,18 @@ function printReport(reports: TargetReport[], settings: Settings): number {
     );
     for (const sample of oversell.errorSamples) console.log(`    e.g. ${sample}`);
     console.log(`    ${describeCounts(r.last)} -> ${r.last.problems.length === 0 ? "OK" : "BROKEN"}`);
-    for (const [what, check] of [["hot coupon", r.hot], ["oversell check", r.last]] as const) {
+    for (const [what, check] of [
+      ["hot coupon", r.hot],
+      ["oversell check", r.last],
+    ] as const) {
       for (const note of check.notes) console.log(`    note (${what}): ${note}`);
       for (const problem of check.problems) problems.push(`${r.label}, ${what} ${check.target.code}: ${problem}`);
     }
   }
 
   // a/b of the measured runs: redemptions/s above 1 and p99 below 1 = a is faster.
-  const measuredOf = (kind: GateMode["kind"], launch: ServerKind["launch"]) => reports.find((r) => r.mode.kind === kind && r.server.launch === launch)?.measured;
+  const measuredOf = (kind: GateMode["kind"], launch: ServerKind["launch"]) =>
+    reports.find((r) => r.mode.kind === kind && r.server.launch === launch)?.measured;
   const pairs: Array<[string, PhaseResult | undefined, PhaseResult | undefined]> = [
     ["Redis/Postgres, npm start", measuredOf("redis", "serve"), measuredOf("postgres", "serve")],
     ["Redis/Postgres, next start", measuredOf("redis", "next"), measuredOf("postgres", "next")],
@@ -483,7 +658,9 @@ function printReport(reports: TargetReport[], settings: Settings): number {
   }
 
   if (problems.length === 0) {
-    console.log(`\noversell check: OK in all ${reports.length} targets (no oversell; client, Postgres and the Redis gate agree)`);
+    console.log(
+      `\noversell check: OK in all ${reports.length} targets (no oversell; client, Postgres and the Redis gate agree)`,
+    );
     return 0;
   }
   const bar = "!".repeat(100);
@@ -496,7 +673,8 @@ function printReport(reports: TargetReport[], settings: Settings): number {
 /** First column left-aligned, the others right-aligned. */
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("   ");
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("   ");
   console.log(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("   ")}`);
   for (const row of rows) console.log(line(row));
 }

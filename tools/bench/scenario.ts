@@ -62,7 +62,12 @@ export function checkResponse(kind: TargetKind, status: number, body: string, ex
   }
   const q = quote as Partial<ExpectedQuote & { applied: Array<{ code?: string }> }> | undefined;
   const applied = Array.isArray(q?.applied) && q.applied.length === 1 && q.applied[0]?.code === HOT_CODE;
-  if (!applied || q?.subtotal !== expected.subtotal || q.discountTotal !== expected.discountTotal || q.total !== expected.total) {
+  if (
+    !applied ||
+    q?.subtotal !== expected.subtotal ||
+    q.discountTotal !== expected.discountTotal ||
+    q.total !== expected.total
+  ) {
     return `wrong quote: ${body.slice(0, 300)}`;
   }
   return null;

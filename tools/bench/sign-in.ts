@@ -51,14 +51,21 @@ export async function signIn(origin: string, email: string, password: string): P
   await callback.arrayBuffer();
   // Auth.js splits a large session cookie into .0, .1, …: any of them means a session was set.
   if (![...jar.keys()].some((name) => name.startsWith("authjs.session-token"))) {
-    throw new Error(`signing in ${email} set no authjs.session-token cookie (HTTP ${callback.status}, location ${callback.headers.get("location") ?? "none"})`);
+    throw new Error(
+      `signing in ${email} set no authjs.session-token cookie (HTTP ${callback.status}, location ${callback.headers.get("location") ?? "none"})`,
+    );
   }
 
   const cookie = cookieHeader(jar);
-  const sessionResponse = await fetch(`${origin}/api/auth/session`, { headers: { cookie }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const sessionResponse = await fetch(`${origin}/api/auth/session`, {
+    headers: { cookie },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   const session = (await sessionResponse.json()) as { user?: { id?: string; email?: string } } | null;
   if (session?.user?.email !== email || !session.user.id) {
-    throw new Error(`after signing in ${email}, /api/auth/session answered HTTP ${sessionResponse.status}: ${JSON.stringify(session).slice(0, 200)}`);
+    throw new Error(
+      `after signing in ${email}, /api/auth/session answered HTTP ${sessionResponse.status}: ${JSON.stringify(session).slice(0, 200)}`,
+    );
   }
   return { cookie, userId: session.user.id };
 }

@@ -9,19 +9,43 @@
  *   tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]
  */
 import {
-  buildIfNeeded, describeMachine, HOST, productionEnv, RESERVED_PORTS, runBenchmark, runWorker, SERVER_READY_TIMEOUT_MS, startBareServer, startFreshServices, startNext,
-  startProductionServer, throwIfStopping, readLoadSettings, type LoadSettings,
+  buildIfNeeded,
+  describeMachine,
+  HOST,
+  productionEnv,
+  RESERVED_PORTS,
+  runBenchmark,
+  runWorker,
+  SERVER_READY_TIMEOUT_MS,
+  startBareServer,
+  startFreshServices,
+  startNext,
+  startProductionServer,
+  throwIfStopping,
+  readLoadSettings,
+  type LoadSettings,
 } from "./harness";
 import type { LoadConfig, LoadResult } from "./load";
 import { findFreePortExcept, waitForHttp } from "./processes";
 import {
-  BARE_PATH, BENCH_CART, checkResponse, CLIENT_IP, expectedQuote, HOT_CODE, PERCENT_BPS, REQUEST_HEADERS, requestBody, TRPC_PATH,
-  type ExpectedQuote, type TargetKind,
+  BARE_PATH,
+  BENCH_CART,
+  checkResponse,
+  CLIENT_IP,
+  expectedQuote,
+  HOT_CODE,
+  PERCENT_BPS,
+  REQUEST_HEADERS,
+  requestBody,
+  TRPC_PATH,
+  type ExpectedQuote,
+  type TargetKind,
 } from "./scenario";
 
 const REQUEST_TIMEOUT_SECONDS = 10;
 
-const USAGE = "usage: tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]";
+const USAGE =
+  "usage: tsx tools/bench/validate.ts [--connections 32] [--duration 10] [--warmup 3] [--build] [--verbose]";
 
 function readSettings(): LoadSettings {
   const { extra: _none, ...settings } = readLoadSettings(USAGE, 32, {});
@@ -76,7 +100,18 @@ async function main(): Promise<void> {
   const results: Array<{ target: Target; result: LoadResult }> = [];
   for (const target of targets) {
     console.log(`loading ${target.label} (${target.url})…`);
-    results.push({ target, result: await runLoad({ kind: target.kind, url: target.url, connections: settings.connections, warmupSeconds: settings.warmupSeconds, durationSeconds: settings.durationSeconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, expected }) });
+    results.push({
+      target,
+      result: await runLoad({
+        kind: target.kind,
+        url: target.url,
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        durationSeconds: settings.durationSeconds,
+        timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+        expected,
+      }),
+    });
   }
   printReport(results);
 }
@@ -85,7 +120,15 @@ async function main(): Promise<void> {
 async function createHotCode(servicesEnv: Record<string, string>, expected: ExpectedQuote): Promise<void> {
   // Server modules read process.env once, on first use: set it before importing them.
   Object.assign(process.env, servicesEnv);
-  const [{ createCouponInput, createCodeInput }, { Cart }, { createCoupon }, { createCode }, { validateCheckout }, { getDb }, { findUserByEmail }] = await Promise.all([
+  const [
+    { createCouponInput, createCodeInput },
+    { Cart },
+    { createCoupon },
+    { createCode },
+    { validateCheckout },
+    { getDb },
+    { findUserByEmail },
+  ] = await Promise.all([
     import("@/server/domain/admin-inputs"),
     import("@/server/domain/schemas"),
     import("@/server/services/create-coupon"),
@@ -102,14 +145,22 @@ async function createHotCode(servicesEnv: Record<string, string>, expected: Expe
   );
   await createCode(createCodeInput.parse({ couponId: coupon.id, kind: "SHARED", code: HOT_CODE }));
   // The service itself must agree with the hand-worked figure, or every load response would count as wrong.
-  const direct = await validateCheckout({ codes: [HOT_CODE], cart: Cart.parse(BENCH_CART) }, { customer: null, ip: CLIENT_IP });
+  const direct = await validateCheckout(
+    { codes: [HOT_CODE], cart: Cart.parse(BENCH_CART) },
+    { customer: null, ip: CLIENT_IP },
+  );
   if (direct.discountTotal !== expected.discountTotal || direct.total !== expected.total) {
     throw new Error(`validateCheckout answered ${JSON.stringify(direct)}, expected ${JSON.stringify(expected)}`);
   }
 }
 
 async function preflight(target: Target, expected: ExpectedQuote): Promise<void> {
-  const response = await fetch(target.url, { method: "POST", headers: REQUEST_HEADERS, body: requestBody(target.kind), signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(target.url, {
+    method: "POST",
+    headers: REQUEST_HEADERS,
+    body: requestBody(target.kind),
+    signal: AbortSignal.timeout(30_000),
+  });
   const problem = checkResponse(target.kind, response.status, await response.text(), expected);
   if (problem === null) return;
   const hint = target.kind === "trpc" ? "\n(a .next built from older sources? run with --build)" : "";
@@ -133,19 +184,23 @@ function printReport(results: Array<{ target: Target; result: LoadResult }>): vo
     String(result.responses),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("   ");
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("   ");
   console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("   ")}`);
   for (const row of rows) console.log(line(row));
 
   for (const { target, result } of results) {
     if (result.non2xx + result.wrongAnswers + result.requestErrors === 0) continue;
-    console.log(`\n${target.label} errors: ${result.non2xx} non-2xx, ${result.wrongAnswers} wrong quotes, ${result.requestErrors} request errors (${result.timeouts} timeouts); samples:`);
+    console.log(
+      `\n${target.label} errors: ${result.non2xx} non-2xx, ${result.wrongAnswers} wrong quotes, ${result.requestErrors} request errors (${result.timeouts} timeouts); samples:`,
+    );
     for (const sample of result.errorSamples) console.log(`  ${sample}`);
   }
 
   const [production, next, bare] = results.map((r) => r.result);
   if (production && next && bare) {
-    const ratio = (a: LoadResult, b: LoadResult) => `throughput ${(a.validPerSecond / b.validPerSecond).toFixed(2)}x, p50 ${(a.p50Ms / b.p50Ms).toFixed(2)}x`;
+    const ratio = (a: LoadResult, b: LoadResult) =>
+      `throughput ${(a.validPerSecond / b.validPerSecond).toFixed(2)}x, p50 ${(a.p50Ms / b.p50Ms).toFixed(2)}x`;
     console.log(
       `\nratios (throughput above 1 and p50 below 1 = the first is faster): npm start/next start ${ratio(production, next)}; ` +
         `bare/next start ${ratio(bare, next)}; bare/npm start ${ratio(bare, production)}`,

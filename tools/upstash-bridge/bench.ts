@@ -24,7 +24,9 @@ async function run(label: string, redis: Redis): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
   const ops = (OPERATIONS * 2) / seconds;
-  console.log(`${label}: ${OPERATIONS} SET+GET, ${CONCURRENCY} concurrent -> ${Math.round(ops).toLocaleString("en")} commands/s (${seconds.toFixed(2)} s)`);
+  console.log(
+    `${label}: ${OPERATIONS} SET+GET, ${CONCURRENCY} concurrent -> ${Math.round(ops).toLocaleString("en")} commands/s (${seconds.toFixed(2)} s)`,
+  );
 }
 
 const redisServer = await startRedisServer();
@@ -32,7 +34,10 @@ const bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: "ben
 try {
   const options = { url: bridge.url, token: "bench", enableTelemetry: false };
   await run("warm-up", new Redis({ ...options, enableAutoPipelining: false }));
-  await run("one HTTP request per command (enableAutoPipelining: false)", new Redis({ ...options, enableAutoPipelining: false }));
+  await run(
+    "one HTTP request per command (enableAutoPipelining: false)",
+    new Redis({ ...options, enableAutoPipelining: false }),
+  );
   await run("client auto-pipelining (default options)", new Redis(options));
 } finally {
   await bridge.close();

@@ -47,7 +47,10 @@ const clients: Array<[string, () => Redis]> = [
   ["default options", () => redis],
   ["enableAutoPipelining: true", () => new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: true })],
   ["one request per command", () => new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: false })],
-  ["plain UTF-8 responses", () => new Redis({ url: bridge.url, token: TOKEN, responseEncoding: false, enableAutoPipelining: false })],
+  [
+    "plain UTF-8 responses",
+    () => new Redis({ url: bridge.url, token: TOKEN, responseEncoding: false, enableAutoPipelining: false }),
+  ],
 ];
 
 /** Records what @upstash/redis puts on the wire without changing it. */
@@ -56,8 +59,14 @@ function spyOnFetch(): Array<{ path: string; headers: Record<string, string>; bo
   const realFetch = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
-    seen.push({ path: new URL(url).pathname, headers, body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined });
+    const headers = Object.fromEntries(
+      Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    seen.push({
+      path: new URL(url).pathname,
+      headers,
+      body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined,
+    });
     return realFetch(input, init);
   });
   return seen;
@@ -70,7 +79,12 @@ async function rest(path: string, init: { method?: string; body?: string; header
     headers: { authorization: `Bearer ${TOKEN}`, ...init.headers },
   });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get("content-type"), headers: res.headers, json: JSON.parse(text) as unknown };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    headers: res.headers,
+    json: JSON.parse(text) as unknown,
+  };
 }
 
 function sha1(text: string): string {
@@ -122,7 +136,9 @@ describe.each(clients)("data types through @upstash/redis (%s)", (_name, client)
 
   it("sorted sets with scores", async () => {
     const r = client();
-    expect(await r.zadd("z:board", { score: 1, member: "a" }, { score: 2.5, member: "b" }, { score: -3, member: "c" })).toBe(3);
+    expect(
+      await r.zadd("z:board", { score: 1, member: "a" }, { score: 2.5, member: "b" }, { score: -3, member: "c" }),
+    ).toBe(3);
     expect(await r.zrange("z:board", 0, -1)).toEqual(["c", "a", "b"]);
     expect(await r.zrange("z:board", 0, -1, { withScores: true })).toEqual(["c", -3, "a", 1, "b", 2.5]);
     expect(await r.zscore("z:board", "b")).toBe(2.5);
@@ -150,7 +166,7 @@ describe.each(clients)("data types through @upstash/redis (%s)", (_name, client)
       "👩‍👩‍👧‍👦 family ZWJ sequence",
       "漢字かな交じり文・한국어·中文",
       "e\u0301 (combining) vs \u00e9 (precomposed)",
-      "tab\tnewline\nquote\"backslash\\ and \u0000 NUL",
+      'tab\tnewline\nquote"backslash\\ and \u0000 NUL',
       "Ω≈ç√∫˜µ≤≥÷ 𝕳𝖊𝖑𝖑𝖔",
     ];
     for (const [i, text] of samples.entries()) {
@@ -197,13 +213,23 @@ describe("wire format", () => {
     expect((await rest("/", { body: JSON.stringify(["SET", "wire:s", "bar"]) })).json).toEqual({ result: "OK" });
     expect((await rest("/", { body: JSON.stringify(["GET", "wire:s"]) })).json).toEqual({ result: "bar" });
     const b64 = { "Upstash-Encoding": "base64" };
-    expect((await rest("/", { body: JSON.stringify(["SET", "wire:s", "bar"]), headers: b64 })).json).toEqual({ result: "OK" });
-    expect((await rest("/", { body: JSON.stringify(["GET", "wire:s"]), headers: b64 })).json).toEqual({ result: "YmFy" });
-    expect((await rest("/", { body: JSON.stringify(["TYPE", "wire:s"]), headers: b64 })).json).toEqual({ result: "c3RyaW5n" });
-    expect((await rest("/", { body: JSON.stringify(["GET", "wire:none"]), headers: b64 })).json).toEqual({ result: null });
+    expect((await rest("/", { body: JSON.stringify(["SET", "wire:s", "bar"]), headers: b64 })).json).toEqual({
+      result: "OK",
+    });
+    expect((await rest("/", { body: JSON.stringify(["GET", "wire:s"]), headers: b64 })).json).toEqual({
+      result: "YmFy",
+    });
+    expect((await rest("/", { body: JSON.stringify(["TYPE", "wire:s"]), headers: b64 })).json).toEqual({
+      result: "c3RyaW5n",
+    });
+    expect((await rest("/", { body: JSON.stringify(["GET", "wire:none"]), headers: b64 })).json).toEqual({
+      result: null,
+    });
     // Integers stay numbers; nil inside arrays is null; nested arrays keep their shape.
     const script = "return {1, 'x', {2, false}, 'OK'}";
-    expect((await rest("/", { body: JSON.stringify(["EVAL", script, 0]) })).json).toEqual({ result: [1, "x", [2, null], "OK"] });
+    expect((await rest("/", { body: JSON.stringify(["EVAL", script, 0]) })).json).toEqual({
+      result: [1, "x", [2, null], "OK"],
+    });
     expect((await rest("/", { body: JSON.stringify(["EVAL", script, 0]), headers: b64 })).json).toEqual({
       result: [1, "eA==", [2, null], "T0s="],
     });
@@ -211,7 +237,10 @@ describe("wire format", () => {
 
   it("binary values survive: base64 gives the exact bytes, plain UTF-8 uses U+FFFD like Upstash", async () => {
     await raw.set("wire:bin", Buffer.from([0xff, 0xfe, 0x00, 0x41]));
-    const b64 = await rest("/", { body: JSON.stringify(["GET", "wire:bin"]), headers: { "Upstash-Encoding": "base64" } });
+    const b64 = await rest("/", {
+      body: JSON.stringify(["GET", "wire:bin"]),
+      headers: { "Upstash-Encoding": "base64" },
+    });
     expect(b64.json).toEqual({ result: "//4AQQ==" });
     const plain = await rest("/", { body: JSON.stringify(["GET", "wire:bin"]) });
     expect(plain.json).toEqual({ result: "\ufffd\ufffd\u0000A" });
@@ -249,7 +278,11 @@ describe("wire format", () => {
   });
 
   it("keeps connections alive for longer than the clients' idle timeout", async () => {
-    const res = await fetch(`${bridge.url}/`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(["PING"]) });
+    const res = await fetch(`${bridge.url}/`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(["PING"]),
+    });
     await res.text();
     expect(res.headers.get("keep-alive")).toBe("timeout=65");
   });
@@ -307,7 +340,11 @@ describe("pipelines", () => {
 
   it("auto-pipelined errors reject only the failing call", async () => {
     await redis.set("ap:str", "x");
-    const [ok, failed, after] = await Promise.allSettled([redis.incr("ap:n"), redis.lpush("ap:str", "y"), redis.incr("ap:n")]);
+    const [ok, failed, after] = await Promise.allSettled([
+      redis.incr("ap:n"),
+      redis.lpush("ap:str", "y"),
+      redis.incr("ap:n"),
+    ]);
     expect(ok).toEqual({ status: "fulfilled", value: 1 });
     expect(failed.status).toBe("rejected");
     expect(failed.status === "rejected" && String(failed.reason)).toContain(WRONGTYPE);
@@ -337,7 +374,9 @@ describe("multi-exec", () => {
 
     // Both INCRs of one transaction see the same count: nothing ran between them.
     for (const result of results) expect(result[0]).toBe(result[result.length - 1]);
-    expect(results.map(([a]) => a).sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: TRANSACTIONS }, (_, i) => i + 1));
+    expect(results.map(([a]) => a).sort((x, y) => Number(x) - Number(y))).toEqual(
+      Array.from({ length: TRANSACTIONS }, (_, i) => i + 1),
+    );
     expect(observed.length).toBeGreaterThan(0);
     for (const [a, b] of observed) expect(a).toBe(b);
     expect(await raw.mget("tx:a", "tx:b")).toEqual([String(TRANSACTIONS), String(TRANSACTIONS)]);
@@ -357,7 +396,9 @@ describe("multi-exec", () => {
   });
 
   it("a command that cannot be queued discards the whole transaction", async () => {
-    const res = await rest("/multi-exec", { body: JSON.stringify([["SET", "tx:k", "1"], ["NOSUCHCOMMAND"], ["INCR", "tx:n"]]) });
+    const res = await rest("/multi-exec", {
+      body: JSON.stringify([["SET", "tx:k", "1"], ["NOSUCHCOMMAND"], ["INCR", "tx:n"]]),
+    });
     expect(res.status).toBe(400);
     expect((res.json as { error: string }).error).toMatch(/^EXECABORT .*unknown command 'NOSUCHCOMMAND'/);
     expect(await raw.exists("tx:k", "tx:n")).toBe(0);
@@ -376,7 +417,9 @@ describe("scripts", () => {
     expect(await redis.scriptExists(script.sha1)).toEqual([0]);
     const seen = spyOnFetch();
     expect(await script.exec(["sc:n"], ["5"])).toBe(10);
-    const sent = seen.flatMap((s) => (s.path === "/" ? [s.body] : (s.body as unknown[]))).map((c) => (c as string[])[0]);
+    const sent = seen
+      .flatMap((s) => (s.path === "/" ? [s.body] : (s.body as unknown[])))
+      .map((c) => (c as string[])[0]);
     expect(sent).toEqual(["evalsha", "eval"]);
     expect(await redis.scriptExists(script.sha1)).toEqual([1]);
   });
@@ -412,7 +455,13 @@ describe("@upstash/ratelimit", () => {
   ];
 
   it.each(algorithms)("%s allows exactly the limit, then refuses", async (name, limiter) => {
-    const ratelimit = new Ratelimit({ redis, limiter: limiter(), prefix: `rl:${name}`, ephemeralCache: false, analytics: false });
+    const ratelimit = new Ratelimit({
+      redis,
+      limiter: limiter(),
+      prefix: `rl:${name}`,
+      ephemeralCache: false,
+      analytics: false,
+    });
     const results = [];
     for (let i = 0; i < 7; i++) results.push(await ratelimit.limit("user-1"));
     expect(results.map((r) => r.success)).toEqual([true, true, true, true, true, false, false]);
@@ -427,17 +476,31 @@ describe("@upstash/ratelimit", () => {
   });
 
   it.each(algorithms)("%s hits the loaded script by its original SHA after the first call", async (name, limiter) => {
-    const ratelimit = new Ratelimit({ redis, limiter: limiter(), prefix: `rl-sha:${name}`, ephemeralCache: false, analytics: false });
+    const ratelimit = new Ratelimit({
+      redis,
+      limiter: limiter(),
+      prefix: `rl-sha:${name}`,
+      ephemeralCache: false,
+      analytics: false,
+    });
     await ratelimit.limit("u");
     const seen = spyOnFetch();
     expect((await ratelimit.limit("u")).remaining).toBe(3);
     // EVALSHA with ratelimit's hard-coded SHA (of the shebang text) must succeed: no EVAL fallback.
-    const sent = seen.flatMap((s) => (s.path === "/" ? [s.body] : (s.body as unknown[]))).map((c) => (c as string[])[0]);
+    const sent = seen
+      .flatMap((s) => (s.path === "/" ? [s.body] : (s.body as unknown[])))
+      .map((c) => (c as string[])[0]);
     expect(sent).toEqual(["evalsha"]);
   });
 
   it.each(algorithms)("%s keeps counting after SCRIPT FLUSH (NOSCRIPT fallback)", async (name, limiter) => {
-    const ratelimit = new Ratelimit({ redis, limiter: limiter(), prefix: `rl-flush:${name}`, ephemeralCache: false, analytics: false });
+    const ratelimit = new Ratelimit({
+      redis,
+      limiter: limiter(),
+      prefix: `rl-flush:${name}`,
+      ephemeralCache: false,
+      analytics: false,
+    });
     expect((await ratelimit.limit("u")).remaining).toBe(4);
     await raw.script("FLUSH");
     expect((await ratelimit.limit("u")).remaining).toBe(3);
@@ -475,7 +538,11 @@ describe("auth, limits and failures", () => {
     const client = new Redis({ url: doomedBridge.url, token: TOKEN, enableAutoPipelining: false });
     expect(await client.set("k", "v")).toBe("OK");
     await doomedRedis.stop();
-    const res = await fetch(doomedBridge.url, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(["GET", "k"]) });
+    const res = await fetch(doomedBridge.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(["GET", "k"]),
+    });
     expect(res.status).toBe(500);
     expect(((await res.json()) as { error: string }).error).toMatch(/lost its Redis connection/);
     const started = performance.now();

@@ -12,10 +12,33 @@ export class BadRequestError extends Error {}
  * these over SSE endpoints or not at all; the bridge answers an error instead.
  */
 const UNSUPPORTED = new Set([
-  "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR",
-  "QUIT", "RESET", "SELECT", "HELLO", "AUTH",
-  "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH",
-  "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "SUNSUBSCRIBE",
+  "MONITOR",
+  "QUIT",
+  "RESET",
+  "SELECT",
+  "HELLO",
+  "AUTH",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "BLPOP",
+  "BRPOP",
+  "BRPOPLPUSH",
+  "BLMOVE",
+  "BLMPOP",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BZMPOP",
+  "WAIT",
+  "WAITAOF",
 ]);
 
 /** Parses `["SET","k","v"]`. */
@@ -25,7 +48,8 @@ export function parseSingleBody(body: unknown): RedisCommand {
 
 /** Parses `[["SET","k","v"],["GET","k"]]` (pipeline and multi-exec). */
 export function parseBatchBody(body: unknown): RedisCommand[] {
-  if (!Array.isArray(body)) throw new BadRequestError("ERR the body must be a JSON array of commands, e.g. [[\"GET\",\"k\"]]");
+  if (!Array.isArray(body))
+    throw new BadRequestError('ERR the body must be a JSON array of commands, e.g. [["GET","k"]]');
   if (body.length === 0) throw new BadRequestError("ERR empty pipeline: send at least one command");
   return body.map((command, i) => normalizeCommand(command, `command ${i + 1}`));
 }
@@ -39,10 +63,13 @@ export function normalizeCommand(command: unknown, where: string): RedisCommand 
     if (typeof arg === "string") return arg;
     if (typeof arg === "number" || typeof arg === "boolean") return String(arg);
     if (Buffer.isBuffer(arg)) return arg;
-    throw new BadRequestError(`ERR ${where}: argument ${i + 1} must be a string, number or boolean, got ${arg === null ? "null" : typeof arg}`);
+    throw new BadRequestError(
+      `ERR ${where}: argument ${i + 1} must be a string, number or boolean, got ${arg === null ? "null" : typeof arg}`,
+    );
   });
   const name = args[0];
-  if (typeof name !== "string" || name.length === 0) throw new BadRequestError(`ERR ${where}: the command name must be a non-empty string`);
+  if (typeof name !== "string" || name.length === 0)
+    throw new BadRequestError(`ERR ${where}: the command name must be a non-empty string`);
   args[0] = name.toUpperCase();
   return args;
 }
@@ -74,7 +101,10 @@ function isClientReply(command: RedisCommand): boolean {
 export function parsePathCommand(pathname: string, query: URLSearchParams, body: Buffer | null): RedisCommand {
   let segments: string[];
   try {
-    segments = pathname.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    segments = pathname
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
   } catch {
     throw new BadRequestError("ERR malformed percent-encoding in the URL path");
   }

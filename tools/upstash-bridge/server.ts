@@ -123,12 +123,19 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
 
     // Decide refusals first but still drain the body, so the keep-alive socket stays usable.
     let refusal: HttpError | null = null;
-    if (!ALLOWED_METHODS.has(method)) refusal = new HttpError(405, `ERR method ${method} not allowed; use GET, HEAD, POST or PUT`);
-    else if (!isAuthorized(req, query, expectedToken)) refusal = new HttpError(401, "Unauthorized: missing or invalid bearer token");
+    if (!ALLOWED_METHODS.has(method))
+      refusal = new HttpError(405, `ERR method ${method} not allowed; use GET, HEAD, POST or PUT`);
+    else if (!isAuthorized(req, query, expectedToken))
+      refusal = new HttpError(401, "Unauthorized: missing or invalid bearer token");
 
     const body = await readBody(req, maxBodyBytes);
     if (refusal) {
-      sendJson(res, refusal.status, { error: refusal.message }, refusal.status === 405 ? { Allow: "GET, HEAD, POST, PUT" } : {});
+      sendJson(
+        res,
+        refusal.status,
+        { error: refusal.message },
+        refusal.status === 405 ? { Allow: "GET, HEAD, POST, PUT" } : {},
+      );
       return;
     }
     if (body === null) {
@@ -139,9 +146,11 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
     const base64 = headerValue(req, "upstash-encoding").toLowerCase() === "base64";
     try {
       if (pathname === "/pipeline" || pathname === "/multi-exec") {
-        if (method === "GET" || method === "HEAD") throw new HttpError(405, `ERR ${pathname} expects a POST with a JSON array of commands`);
+        if (method === "GET" || method === "HEAD")
+          throw new HttpError(405, `ERR ${pathname} expects a POST with a JSON array of commands`);
         const commands = parseBatchBody(parseJson(body));
-        const outcomes = pathname === "/pipeline" ? await runPipeline(commands, base64) : await runTransaction(commands, base64);
+        const outcomes =
+          pathname === "/pipeline" ? await runPipeline(commands, base64) : await runTransaction(commands, base64);
         sendJson(res, 200, outcomes);
         return;
       }
@@ -198,7 +207,8 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
       const exec = replies[replies.length - 1];
       const broken = replies.find((r) => r.status === "rejected" && !isReplyError(r.reason));
       if (broken && broken.status === "rejected") throw unavailable(broken.reason);
-      if (!multi || multi.status === "rejected" || !exec) throw new RedisUnavailableError("ERR transaction connection in an unexpected state");
+      if (!multi || multi.status === "rejected" || !exec)
+        throw new RedisUnavailableError("ERR transaction connection in an unexpected state");
       healthy = true;
       if (exec.status === "rejected") {
         // EXECABORT: a command failed to queue (unknown command, wrong arity); nothing was executed.
@@ -284,7 +294,13 @@ async function quit(conn: Redis): Promise<void> {
   }
   // QUIT can still hang if Redis dies meanwhile; fall back to dropping the socket.
   const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
-  await Promise.race([conn.quit().then(() => undefined, () => undefined), timer]);
+  await Promise.race([
+    conn.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    timer,
+  ]);
   conn.disconnect();
 }
 
@@ -301,7 +317,9 @@ function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer |
       if (tooLarge) chunks.length = 0;
       else chunks.push(chunk);
     });
-    req.once("end", () => resolve(tooLarge ? null : chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)));
+    req.once("end", () =>
+      resolve(tooLarge ? null : chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, size)),
+    );
     req.once("error", reject);
     req.once("close", () => {
       if (!req.complete) reject(new Error("client closed the connection before sending the whole body"));
@@ -342,7 +360,12 @@ function splitUrl(rawUrl: string): { pathname: string; query: URLSearchParams } 
   return { pathname, query: new URLSearchParams(q === -1 ? "" : rawUrl.slice(q + 1)) };
 }
 
-function sendJson(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(payload);
   res.writeHead(status, {
     "Content-Type": "application/json",

@@ -44,7 +44,9 @@ function shopper(ctx: TRPCContext) {
 export const checkoutRouter = createTRPCRouter({
   validate: publicProcedure
     .input(validateInput)
-    .mutation(({ ctx, input }) => validateCheckout({ codes: input.codes, cart: input.cart }, { customer: customerOf(ctx), ip: ctx.ip })),
+    .mutation(({ ctx, input }) =>
+      validateCheckout({ codes: input.codes, cart: input.cart }, { customer: customerOf(ctx), ip: ctx.ip }),
+    ),
   lock: shopperProcedure.input(lockInput).mutation(({ ctx, input }) => lockCheckout(input, shopper(ctx))),
   unlock: shopperProcedure.input(unlockInput).mutation(({ ctx, input }) => unlockCheckout(input, shopper(ctx))),
   redeem: shopperProcedure.input(redeemInput).mutation(({ ctx, input }) => redeemCheckout(input, shopper(ctx))),

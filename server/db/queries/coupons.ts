@@ -19,10 +19,18 @@ export async function findCouponsByIds(db: Executor, ids: string[]): Promise<Cou
 }
 
 /** Changes the status and bumps the version (cached rules carry it, so they are seen as stale). */
-export async function updateCouponStatus(db: Executor, input: { id: string; status: CouponRow["status"]; updatedBy: string }): Promise<CouponRow | undefined> {
+export async function updateCouponStatus(
+  db: Executor,
+  input: { id: string; status: CouponRow["status"]; updatedBy: string },
+): Promise<CouponRow | undefined> {
   const [row] = await db
     .update(coupons)
-    .set({ status: input.status, updatedBy: input.updatedBy, updatedAt: sql`now()`, version: sql`${coupons.version} + 1` })
+    .set({
+      status: input.status,
+      updatedBy: input.updatedBy,
+      updatedAt: sql`now()`,
+      version: sql`${coupons.version} + 1`,
+    })
     .where(eq(coupons.id, input.id))
     .returning();
   return row;

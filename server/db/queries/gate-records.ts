@@ -14,7 +14,6 @@ export async function lockCouponsForDecision(tx: Executor, couponIds: string[]):
   }
 }
 
-
 export async function findLock(db: Executor, id: string) {
   const [lock] = await db.select().from(locks).where(eq(locks.id, id)).limit(1);
   if (!lock) return undefined;
@@ -23,11 +22,22 @@ export async function findLock(db: Executor, id: string) {
 }
 
 /** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
-export async function closeLock(tx: Executor, id: string, status: "RELEASED" | "REDEEMED" | "EXPIRED", opts: { requireUnexpired?: boolean } = {}): Promise<boolean> {
+export async function closeLock(
+  tx: Executor,
+  id: string,
+  status: "RELEASED" | "REDEEMED" | "EXPIRED",
+  opts: { requireUnexpired?: boolean } = {},
+): Promise<boolean> {
   const rows = await tx
     .update(locks)
     .set({ status, closedAt: sql`now()` })
-    .where(and(eq(locks.id, id), eq(locks.status, "ACTIVE"), opts.requireUnexpired ? gt(locks.expiresAt, sql`now()`) : undefined))
+    .where(
+      and(
+        eq(locks.id, id),
+        eq(locks.status, "ACTIVE"),
+        opts.requireUnexpired ? gt(locks.expiresAt, sql`now()`) : undefined,
+      ),
+    )
     .returning({ id: locks.id });
   return rows.length === 1;
 }
@@ -43,18 +53,27 @@ export async function expireStaleLocks(db: Executor, limit = 1_000): Promise<str
 
 export type NewRedemption = typeof redemptions.$inferInsert;
 
-
-export async function findRedemptions(db: Executor, filter: { ids?: string[]; orderId?: string }): Promise<RedemptionRow[]> {
+export async function findRedemptions(
+  db: Executor,
+  filter: { ids?: string[]; orderId?: string },
+): Promise<RedemptionRow[]> {
   const conditions = [
     filter.ids ? inArray(redemptions.id, filter.ids) : undefined,
     filter.orderId ? eq(redemptions.orderId, filter.orderId) : undefined,
   ].filter(Boolean);
   if (conditions.length === 0) return [];
-  return db.select().from(redemptions).where(and(...conditions));
+  return db
+    .select()
+    .from(redemptions)
+    .where(and(...conditions));
 }
 
 /** Marks redemptions voided (once); returns the ones this call voided. */
-export async function voidRedemptionRows(tx: Executor, ids: string[], input: { reason: string; restoreUses: boolean }): Promise<RedemptionRow[]> {
+export async function voidRedemptionRows(
+  tx: Executor,
+  ids: string[],
+  input: { reason: string; restoreUses: boolean },
+): Promise<RedemptionRow[]> {
   if (ids.length === 0) return [];
   return tx
     .update(redemptions)
@@ -87,7 +106,13 @@ export async function readCouponGateSnapshot(db: Executor, couponId: string) {
       select li.code_id, true from lock_items li join locks k on k.id = li.lock_id
       where li.coupon_id = ${couponId} and k.status = 'ACTIVE' and k.expires_at > now()) u
     group by code_id`);
-  const liveLocks = await db.execute<{ lockId: string; customerId: string; codeId: string; amount: number; expiresAtMs: number }>(sql`
+  const liveLocks = await db.execute<{
+    lockId: string;
+    customerId: string;
+    codeId: string;
+    amount: number;
+    expiresAtMs: number;
+  }>(sql`
     select li.lock_id as "lockId", li.customer_id as "customerId", li.code_id as "codeId", li.amount::float8 as amount,
       (extract(epoch from k.expires_at) * 1000)::float8 as "expiresAtMs"
     from lock_items li join locks k on k.id = li.lock_id
@@ -95,10 +120,14 @@ export async function readCouponGateSnapshot(db: Executor, couponId: string) {
   return { ...totals, users: [...users], codes: [...codes], locks: [...liveLocks] };
 }
 
-export async function logGateRepair(db: Executor, repair: { couponId: string | null; kind: string; detail: unknown }): Promise<void> {
-  await db.execute(sql`insert into gate_repairs (coupon_id, kind, detail) values (${repair.couponId}, ${repair.kind}, ${JSON.stringify(repair.detail)}::jsonb)`);
+export async function logGateRepair(
+  db: Executor,
+  repair: { couponId: string | null; kind: string; detail: unknown },
+): Promise<void> {
+  await db.execute(
+    sql`insert into gate_repairs (coupon_id, kind, detail) values (${repair.couponId}, ${repair.kind}, ${JSON.stringify(repair.detail)}::jsonb)`,
+  );
 }
-
 
 /**
  * Recomputes the reporting counters of coupons that had redemptions made or
@@ -134,13 +163,18 @@ type AnswerRef = { scope: string; key: string; response: unknown };
  * allow). One call may carry several checkouts' redemptions (a batch): then
  * they all commit, or none does.
  */
-export async function insertRedemptionsAnswered(db: SqlTarget, entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>): Promise<void> {
+export async function insertRedemptionsAnswered(
+  db: SqlTarget,
+  entries: ReadonlyArray<{ rows: Array<NewRedemption & { id: string }>; answer: AnswerRef }>,
+): Promise<void> {
   const rows = entries.flatMap((e) => e.rows);
   if (rows.length === 0) return;
   // Columns as arrays (unnest): one statement text whatever the batch size, prepared once per connection.
   const column = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const answers = entries.map((e) => e.answer);
-  await executePrepared(db, sql`
+  await executePrepared(
+    db,
+    sql`
     with r as (
       insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
       select * from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.couponId)}::uuid[], ${column((r) => r.codeId)}::uuid[],
@@ -151,7 +185,8 @@ export async function insertRedemptionsAnswered(db: SqlTarget, entries: Readonly
     update idempotency_keys k set status = 'DONE', response = a.response::jsonb
     from unnest(${sql.param(answers.map((a) => a.scope))}::text[], ${sql.param(answers.map((a) => a.key))}::text[],
       ${sql.param(answers.map((a) => JSON.stringify(a.response)))}::text[]) a(scope, key, response)
-    where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}`);
+    where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}`,
+  );
 }
 
 /**
@@ -170,15 +205,21 @@ export async function insertLockAnswered(
   answer: AnswerRef,
 ): Promise<void> {
   const items = sql.join(
-    lock.items.map((i) => sql`(${lock.id}::uuid, ${i.codeId}::uuid, ${i.couponId}::uuid, ${lock.customerId}::text, ${i.amount}::bigint)`),
+    lock.items.map(
+      (i) =>
+        sql`(${lock.id}::uuid, ${i.codeId}::uuid, ${i.couponId}::uuid, ${lock.customerId}::text, ${i.amount}::bigint)`,
+    ),
     sql`, `,
   );
-  await executePrepared(db, sql`
+  await executePrepared(
+    db,
+    sql`
     with l as (
       insert into locks (id, customer_id, expires_at, cart, quote)
       values (${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(lock.quote)}::jsonb)
       returning id),
     i as (insert into lock_items (lock_id, code_id, coupon_id, customer_id, amount) select * from (values ${items}) v(a, b, c, d, e) where exists (select 1 from l) returning 1)
     update idempotency_keys set status = 'DONE', response = ${JSON.stringify(answer.response)}::jsonb
-    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from i) = ${lock.items.length}`);
+    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from i) = ${lock.items.length}`,
+  );
 }

@@ -19,7 +19,11 @@ afterAll(async () => {
   for (const scope of scopes) await getDb().delete(idempotencyKeys).where(eq(idempotencyKeys.scope, scope));
 });
 
-const claim = (scope: string, key: string, over: { operation?: string; requestHash?: string; ttlHours?: number } = {}) => ({
+const claim = (
+  scope: string,
+  key: string,
+  over: { operation?: string; requestHash?: string; ttlHours?: number } = {},
+) => ({
   scope,
   key,
   operation: over.operation ?? "redeem",
@@ -87,21 +91,34 @@ describe("claimIdempotencyKeys", () => {
   it("a key already present is not claimed and its row is left as it was; the others in the call are claimed", async () => {
     const scope = newScope();
     expect(await claimIdempotencyKeys(getDb(), [claim(scope, "taken", { requestHash: "original" })])).toEqual([true]);
-    await getDb().update(idempotencyKeys).set({ status: "DONE", response: { ok: true, value: 42 } }).where(eq(idempotencyKeys.scope, scope));
+    await getDb()
+      .update(idempotencyKeys)
+      .set({ status: "DONE", response: { ok: true, value: 42 } })
+      .where(eq(idempotencyKeys.scope, scope));
     const before = await readIdempotencyKey(getDb(), { scope, key: "taken" });
 
-    const result = await claimIdempotencyKeys(getDb(), [claim(scope, "fresh-a"), claim(scope, "taken", { requestHash: "intruder" }), claim(scope, "fresh-b")]);
+    const result = await claimIdempotencyKeys(getDb(), [
+      claim(scope, "fresh-a"),
+      claim(scope, "taken", { requestHash: "intruder" }),
+      claim(scope, "fresh-b"),
+    ]);
     expect(result).toEqual([true, false, true]);
     expect(await readIdempotencyKey(getDb(), { scope, key: "taken" })).toEqual(before);
     // Asking again for all of them: nothing left to claim.
-    expect(await claimIdempotencyKeys(getDb(), [claim(scope, "fresh-b"), claim(scope, "taken"), claim(scope, "fresh-a")])).toEqual([false, false, false]);
+    expect(
+      await claimIdempotencyKeys(getDb(), [claim(scope, "fresh-b"), claim(scope, "taken"), claim(scope, "fresh-a")]),
+    ).toEqual([false, false, false]);
   });
 
   it("keys that look alike after naive joining stay distinct: (scope, key) is the identity", async () => {
     const scope = newScope();
     const scopeWithSuffix = `${scope}:x`;
     scopes.push(scopeWithSuffix);
-    const result = await claimIdempotencyKeys(getDb(), [claim(scope, "x:y"), claim(scopeWithSuffix, "y"), claim(scope, "x:y")]);
+    const result = await claimIdempotencyKeys(getDb(), [
+      claim(scope, "x:y"),
+      claim(scopeWithSuffix, "y"),
+      claim(scope, "x:y"),
+    ]);
     expect(result).toEqual([true, true, false]);
   });
 
@@ -136,7 +153,10 @@ describe("claimIdempotencyKeys", () => {
       const keys = Array.from({ length: 200 }, (_, i) => `k-${String(i).padStart(3, "0")}`);
       const forward = keys.map((key) => claim(scope, key, { requestHash: "forward" }));
       const backward = [...keys].reverse().map((key) => claim(scope, key, { requestHash: "backward" }));
-      const outcomes = await Promise.allSettled([claimIdempotencyKeys(getDb(), forward), claimIdempotencyKeys(getDb(), backward)]);
+      const outcomes = await Promise.allSettled([
+        claimIdempotencyKeys(getDb(), forward),
+        claimIdempotencyKeys(getDb(), backward),
+      ]);
       expect(outcomes.flatMap((o) => (o.status === "rejected" ? [briefly(o.reason)] : []))).toEqual([]);
       const [a = [], b = []] = outcomes.map((o) => (o.status === "fulfilled" ? o.value : []));
       const claimedBackward = new Map(backward.map((input, i) => [input.key, b[i]]));

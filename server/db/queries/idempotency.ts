@@ -18,14 +18,17 @@ export async function claimIdempotencyKeys(
   const ordered = [...inputs].sort((a, b) => (a.scope === b.scope ? compare(a.key, b.key) : compare(a.scope, b.scope)));
   // Columns as arrays (unnest): one statement text whatever the batch size (prepared once per connection).
   const column = <T>(pick: (input: (typeof ordered)[number]) => T) => sql.param(ordered.map(pick));
-  const rows = await executePrepared<{ scope: string; key: string }>(db, sql`
+  const rows = await executePrepared<{ scope: string; key: string }>(
+    db,
+    sql`
     insert into idempotency_keys (scope, key, operation, request_hash, expires_at)
     select scope, key, operation, request_hash, now() + make_interval(hours => ttl_hours)
     from unnest(${column((i) => i.scope)}::text[], ${column((i) => i.key)}::text[], ${column((i) => i.operation)}::text[],
       ${column((i) => i.requestHash)}::text[], ${column((i) => i.ttlHours)}::int[]) with ordinality as u(scope, key, operation, request_hash, ttl_hours, n)
     order by n
     on conflict do nothing
-    returning scope, key`);
+    returning scope, key`,
+  );
   const claimed = new Set(rows.map((row) => JSON.stringify([row.scope, row.key])));
   return inputs.map((input) => claimed.delete(JSON.stringify([input.scope, input.key])));
 }
@@ -55,7 +58,13 @@ export async function completeIdempotencyKey(db: Executor, ref: KeyRef, response
 export async function releaseIdempotencyKey(db: Executor, ref: KeyRef): Promise<void> {
   await db
     .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key), eq(idempotencyKeys.status, "IN_PROGRESS")));
+    .where(
+      and(
+        eq(idempotencyKeys.scope, ref.scope),
+        eq(idempotencyKeys.key, ref.key),
+        eq(idempotencyKeys.status, "IN_PROGRESS"),
+      ),
+    );
 }
 
 /** A key left IN_PROGRESS by a crashed process is taken over after staleSeconds. */
@@ -76,6 +85,9 @@ export async function takeOverStaleKey(db: Executor, ref: KeyRef & { staleSecond
 }
 
 export async function deleteExpiredIdempotencyKeys(db: Executor): Promise<number> {
-  const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, sql`now()`)).returning({ key: idempotencyKeys.key });
+  const rows = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.expiresAt, sql`now()`))
+    .returning({ key: idempotencyKeys.key });
   return rows.length;
 }

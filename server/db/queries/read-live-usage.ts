@@ -9,7 +9,13 @@ export type LiveCouponState = {
   discountSpent: number;
   customerUses: number;
 };
-export type LiveCodeState = { id: string; status: "ACTIVE" | "DISABLED"; assignedUserId: string | null; redeemed: number; locked: number };
+export type LiveCodeState = {
+  id: string;
+  status: "ACTIVE" | "DISABLED";
+  assignedUserId: string | null;
+  redeemed: number;
+  locked: number;
+};
 
 /**
  * Fresh status, version and usage for the coupons and codes of one request, in

@@ -44,6 +44,10 @@ return 1
 export async function beginRebuild(redis: Redis, couponId: string, token: string): Promise<{ won: boolean }> {
   idArg("token", token);
   const keys = [gateKeys.state(couponId), gateKeys.users(couponId), gateKeys.codes(couponId), gateKeys.locks(couponId)];
-  const reply = await runGateScript(redis, BEGIN_REBUILD, keys, [token, String(REBUILD_STALE_MS), gateKeys.lockPrefix(couponId)]);
+  const reply = await runGateScript(redis, BEGIN_REBUILD, keys, [
+    token,
+    String(REBUILD_STALE_MS),
+    gateKeys.lockPrefix(couponId),
+  ]);
   return { won: replyInt(BEGIN_REBUILD.name, reply) === 1 };
 }

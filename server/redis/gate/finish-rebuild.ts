@@ -33,10 +33,25 @@ return 1
 `,
 );
 
-export async function finishRebuild(redis: Redis, couponId: string, token: string, totals: RebuildTotals): Promise<{ ok: boolean }> {
+export async function finishRebuild(
+  redis: Redis,
+  couponId: string,
+  token: string,
+  totals: RebuildTotals,
+): Promise<{ ok: boolean }> {
   idArg("token", token);
   idArg("epoch", totals.epoch);
   if (!GATE_COUPON_STATUSES.includes(totals.status)) throw new Error(`gate: bad status ${String(totals.status)}`);
-  const args = [token, totals.epoch, totals.status, intArg("version", totals.version), intArg("uses", totals.uses), intArg("spent", totals.spent)];
-  return { ok: replyInt(FINISH_REBUILD.name, await runGateScript(redis, FINISH_REBUILD, [gateKeys.state(couponId)], args)) === 1 };
+  const args = [
+    token,
+    totals.epoch,
+    totals.status,
+    intArg("version", totals.version),
+    intArg("uses", totals.uses),
+    intArg("spent", totals.spent),
+  ];
+  return {
+    ok:
+      replyInt(FINISH_REBUILD.name, await runGateScript(redis, FINISH_REBUILD, [gateKeys.state(couponId)], args)) === 1,
+  };
 }

@@ -41,17 +41,36 @@ beforeAll(() => {
 const NO_LIMITS: GateLimits = { maxRedemptions: null, maxPerUser: null, budget: null, codeMax: null };
 
 /** A coupon whose gate state went through the real rebuild protocol (empty counters). */
-async function loadedCoupon(opts: { version?: number; epoch?: string } = {}): Promise<{ couponId: string; epoch: string }> {
+async function loadedCoupon(
+  opts: { version?: number; epoch?: string } = {},
+): Promise<{ couponId: string; epoch: string }> {
   const couponId = randomUUID();
   const epoch = opts.epoch ?? `ep-${randomUUID()}`;
   const token = randomUUID();
   expect(await beginRebuild(redis, couponId, token)).toEqual({ won: true });
-  expect(await finishRebuild(redis, couponId, token, { epoch, status: "ACTIVE", version: opts.version ?? 1, uses: 0, spent: 0 })).toEqual({ ok: true });
+  expect(
+    await finishRebuild(redis, couponId, token, {
+      epoch,
+      status: "ACTIVE",
+      version: opts.version ?? 1,
+      uses: 0,
+      spent: 0,
+    }),
+  ).toEqual({ ok: true });
   return { couponId, epoch };
 }
 
-function item(couponId: string, over: Partial<Omit<ReserveItem, "limits">> & { limits?: Partial<GateLimits> } = {}): ReserveItem {
-  return { couponId, codeId: over.codeId ?? "code-1", amount: over.amount ?? 100, expectedVersion: over.expectedVersion ?? 1, limits: { ...NO_LIMITS, ...over.limits } };
+function item(
+  couponId: string,
+  over: Partial<Omit<ReserveItem, "limits">> & { limits?: Partial<GateLimits> } = {},
+): ReserveItem {
+  return {
+    couponId,
+    codeId: over.codeId ?? "code-1",
+    amount: over.amount ?? 100,
+    expectedVersion: over.expectedVersion ?? 1,
+    limits: { ...NO_LIMITS, ...over.limits },
+  };
 }
 
 function lock(items: ReserveItem[], customerId: string = randomUUID(), ttlMs = 60_000, client = racer) {
@@ -72,7 +91,13 @@ async function rawState(couponId: string) {
     redis.hgetall<Record<string, unknown>>(gateKeys.codes(couponId)),
     redis.zcard(gateKeys.locks(couponId)),
   ]);
-  return { uses: Number(state?.uses ?? 0), spent: Number(state?.spent ?? 0), users: users ?? {}, codes: codes ?? {}, locks };
+  return {
+    uses: Number(state?.uses ?? 0),
+    spent: Number(state?.spent ?? 0),
+    users: users ?? {},
+    codes: codes ?? {},
+    locks,
+  };
 }
 
 function reasons(results: ReserveResult[]): Record<string, number> {
@@ -90,7 +115,9 @@ describe("reserveUses under real concurrency", () => {
   it("maxRedemptions 100 raced by 2,000 distinct customers: exactly 100 win", async () => {
     const { couponId } = await loadedCoupon();
     const results = await Promise.all(
-      Array.from({ length: 2_000 }, (_, i) => lock([item(couponId, { codeId: "shared", limits: { maxRedemptions: 100 } })], `cust-${i}`)),
+      Array.from({ length: 2_000 }, (_, i) =>
+        lock([item(couponId, { codeId: "shared", limits: { maxRedemptions: 100 } })], `cust-${i}`),
+      ),
     );
     expect(reasons(results)).toEqual({ OK: 100, EXHAUSTED: 1_900 });
     const raw = await rawState(couponId);
@@ -103,7 +130,15 @@ describe("reserveUses under real concurrency", () => {
   it("per-user limit 1 raced by 20 calls of one customer: exactly 1 wins", async () => {
     const { couponId } = await loadedCoupon();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => reserveUses(racer, { mode: "redeem", lockId: randomUUID(), customerId: "alice", ttlMs: 60_000, items: [item(couponId, { limits: { maxPerUser: 1 } })] })),
+      Array.from({ length: 20 }, () =>
+        reserveUses(racer, {
+          mode: "redeem",
+          lockId: randomUUID(),
+          customerId: "alice",
+          ttlMs: 60_000,
+          items: [item(couponId, { limits: { maxPerUser: 1 } })],
+        }),
+      ),
     );
     expect(reasons(results)).toEqual({ OK: 1, USER_LIMIT_REACHED: 19 });
     expect((await usage(couponId, [], "alice")).customerUses).toBe(1);
@@ -114,7 +149,9 @@ describe("reserveUses under real concurrency", () => {
     const single = () => item(couponId, { codeId: "UNIQ", limits: { codeMax: 1 } });
     const lockIds = Array.from({ length: 50 }, () => randomUUID());
     const results = await Promise.all(
-      lockIds.map((lockId, i) => reserveUses(racer, { mode: "lock", lockId, customerId: `c${i}`, ttlMs: 60_000, items: [single()] })),
+      lockIds.map((lockId, i) =>
+        reserveUses(racer, { mode: "lock", lockId, customerId: `c${i}`, ttlMs: 60_000, items: [single()] }),
+      ),
     );
     expect(reasons(results)).toEqual({ OK: 1, LOCKED: 49 });
     const winner = lockIds[results.findIndex((r) => r.ok)] ?? "";
@@ -128,7 +165,9 @@ describe("reserveUses under real concurrency", () => {
 
   it("a multi-use code (codeMax 3) runs out as EXHAUSTED", async () => {
     const { couponId } = await loadedCoupon();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => lock([item(couponId, { codeId: "GIFT", limits: { codeMax: 3 } })], `g${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => lock([item(couponId, { codeId: "GIFT", limits: { codeMax: 3 } })], `g${i}`)),
+    );
     expect(reasons(results)).toEqual({ OK: 3, EXHAUSTED: 27 });
   });
 
@@ -138,7 +177,9 @@ describe("reserveUses under real concurrency", () => {
     let seed = 42;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const amounts = Array.from({ length: 500 }, () => 1 + Math.floor(random() * 200));
-    const results = await Promise.all(amounts.map((amount, i) => lock([item(couponId, { amount, limits: { budget } })], `b${i}`)));
+    const results = await Promise.all(
+      amounts.map((amount, i) => lock([item(couponId, { amount, limits: { budget } })], `b${i}`)),
+    );
     const okSum = amounts.reduce((sum, amount, i) => sum + (results[i]?.ok ? amount : 0), 0);
     const raw = await rawState(couponId);
     expect(raw.spent).toBe(okSum);
@@ -157,7 +198,10 @@ describe("reserveUses under real concurrency", () => {
   it("is all-or-nothing across coupons", async () => {
     const a = await loadedCoupon();
     const b = await loadedCoupon();
-    const result = await lock([item(a.couponId, { limits: { maxRedemptions: 10 } }), item(b.couponId, { limits: { maxRedemptions: 0 } })], "shopper");
+    const result = await lock(
+      [item(a.couponId, { limits: { maxRedemptions: 10 } }), item(b.couponId, { limits: { maxRedemptions: 0 } })],
+      "shopper",
+    );
     expect(result).toEqual({ ok: false, failures: [{ index: 1, reason: "EXHAUSTED" }] });
     expect(await rawState(a.couponId)).toEqual({ uses: 0, spent: 0, users: {}, codes: {}, locks: 0 });
 
@@ -165,7 +209,12 @@ describe("reserveUses under real concurrency", () => {
     const c = await loadedCoupon();
     const d = await loadedCoupon();
     const carts = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => lock([item(c.couponId, { limits: { maxRedemptions: 50 } }), item(d.couponId, { limits: { maxRedemptions: 30 } })], `cart-${i}`)),
+      Array.from({ length: 200 }, (_, i) =>
+        lock(
+          [item(c.couponId, { limits: { maxRedemptions: 50 } }), item(d.couponId, { limits: { maxRedemptions: 30 } })],
+          `cart-${i}`,
+        ),
+      ),
     );
     expect(reasons(carts)).toEqual({ OK: 30, EXHAUSTED: 170 });
     expect((await rawState(c.couponId)).uses).toBe(30);
@@ -178,8 +227,17 @@ describe("reserveUses under real concurrency", () => {
     const a = await loadedCoupon({ version: 3 });
     const b = await loadedCoupon();
     expect(await setCouponLiveStatus(redis, b.couponId, { status: "DISABLED", version: 2 })).toEqual({ applied: true });
-    const result = await lock([item(a.couponId, { expectedVersion: 2 }), item(b.couponId, { expectedVersion: 2, limits: { maxRedemptions: 0 } })]);
-    expect(result).toEqual({ ok: false, failures: [{ index: 0, reason: "STALE_RULES" }, { index: 1, reason: "DISABLED" }] });
+    const result = await lock([
+      item(a.couponId, { expectedVersion: 2 }),
+      item(b.couponId, { expectedVersion: 2, limits: { maxRedemptions: 0 } }),
+    ]);
+    expect(result).toEqual({
+      ok: false,
+      failures: [
+        { index: 0, reason: "STALE_RULES" },
+        { index: 1, reason: "DISABLED" },
+      ],
+    });
     expect(await lock([item(a.couponId, { expectedVersion: 3 })])).toMatchObject({ ok: true });
   });
 });
@@ -187,12 +245,18 @@ describe("reserveUses under real concurrency", () => {
 describe("rules write-through", () => {
   it("STALE_RULES until the new version is written through; versions only move forward", async () => {
     const { couponId } = await loadedCoupon();
-    expect(await lock([item(couponId, { expectedVersion: 2 })])).toEqual({ ok: false, failures: [{ index: 0, reason: "STALE_RULES" }] });
+    expect(await lock([item(couponId, { expectedVersion: 2 })])).toEqual({
+      ok: false,
+      failures: [{ index: 0, reason: "STALE_RULES" }],
+    });
     expect(await setCouponLiveStatus(redis, couponId, { status: "ACTIVE", version: 2 })).toEqual({ applied: true });
     expect(await lock([item(couponId, { expectedVersion: 2 })])).toMatchObject({ ok: true });
     expect(await setCouponLiveStatus(redis, couponId, { status: "DISABLED", version: 1 })).toEqual({ applied: false });
     expect(await setCouponLiveStatus(redis, couponId, { status: "ARCHIVED", version: 3 })).toEqual({ applied: true });
-    expect(await lock([item(couponId, { expectedVersion: 3 })])).toEqual({ ok: false, failures: [{ index: 0, reason: "DISABLED" }] });
+    expect(await lock([item(couponId, { expectedVersion: 3 })])).toEqual({
+      ok: false,
+      failures: [{ index: 0, reason: "DISABLED" }],
+    });
     expect(await usage(couponId)).toMatchObject({ status: "ARCHIVED", version: 3, uses: 1 });
     // No state at all: nothing to write through (the next rebuild reads Postgres).
     const ghost = randomUUID();
@@ -206,16 +270,41 @@ describe("locks: expiry, commit, release", () => {
     const { couponId } = await loadedCoupon();
     const limits = { maxRedemptions: 1, maxPerUser: 1, codeMax: 1 };
     const lockId = randomUUID();
-    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "alice", ttlMs: 1_000, items: [item(couponId, { amount: 250, limits })] })).toMatchObject({ ok: true });
-    expect(await lock([item(couponId, { limits })], "alice")).toEqual({ ok: false, failures: [{ index: 0, reason: "EXHAUSTED" }] });
+    expect(
+      await reserveUses(redis, {
+        mode: "lock",
+        lockId,
+        customerId: "alice",
+        ttlMs: 1_000,
+        items: [item(couponId, { amount: 250, limits })],
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await lock([item(couponId, { limits })], "alice")).toEqual({
+      ok: false,
+      failures: [{ index: 0, reason: "EXHAUSTED" }],
+    });
     await sleep(1_100);
     expect(await commitLock(redis, { lockId, couponIds: [couponId] })).toEqual({ ok: false, reason: "EXPIRED" });
     // Still counted until reclaimed (commit changed nothing).
     expect((await rawState(couponId)).uses).toBe(1);
 
     const next = randomUUID();
-    expect(await reserveUses(redis, { mode: "lock", lockId: next, customerId: "alice", ttlMs: 60_000, items: [item(couponId, { amount: 70, limits })] })).toMatchObject({ ok: true });
-    expect(await rawState(couponId)).toEqual({ uses: 1, spent: 70, users: { alice: 1 }, codes: { "code-1": 1, "code-1:l": 1 }, locks: 1 });
+    expect(
+      await reserveUses(redis, {
+        mode: "lock",
+        lockId: next,
+        customerId: "alice",
+        ttlMs: 60_000,
+        items: [item(couponId, { amount: 70, limits })],
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await rawState(couponId)).toEqual({
+      uses: 1,
+      spent: 70,
+      users: { alice: 1 },
+      codes: { "code-1": 1, "code-1:l": 1 },
+      locks: 1,
+    });
     expect(await redis.exists(gateKeys.lock(couponId, lockId))).toBe(0);
     expect(await commitLock(redis, { lockId, couponIds: [couponId] })).toEqual({ ok: false, reason: "EXPIRED" });
   });
@@ -226,7 +315,10 @@ describe("locks: expiry, commit, release", () => {
     const lockId = randomUUID();
     // Ids that look like JSON must come back as the same strings.
     const items = [item(a.couponId, { codeId: "007", amount: 300 }), item(b.couponId, { codeId: "1e3", amount: 0 })];
-    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "42", ttlMs: 60_000, items })).toEqual({ ok: true, epochs: ["12345", "true"] });
+    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "42", ttlMs: 60_000, items })).toEqual({
+      ok: true,
+      epochs: ["12345", "true"],
+    });
     expect(await commitLock(redis, { lockId, couponIds: [a.couponId, b.couponId] })).toEqual({
       ok: true,
       epochs: ["12345", "true"],
@@ -235,16 +327,39 @@ describe("locks: expiry, commit, release", () => {
         { couponId: b.couponId, codeId: "1e3", amount: 0, customerId: "42" },
       ],
     });
-    expect(await commitLock(redis, { lockId, couponIds: [a.couponId, b.couponId] })).toEqual({ ok: false, reason: "EXPIRED" });
+    expect(await commitLock(redis, { lockId, couponIds: [a.couponId, b.couponId] })).toEqual({
+      ok: false,
+      reason: "EXPIRED",
+    });
     expect(await releaseLock(redis, { lockId, couponIds: [a.couponId, b.couponId] })).toEqual({ released: 0 });
-    expect(await rawState(a.couponId)).toEqual({ uses: 1, spent: 300, users: { 42: 1 }, codes: { "007": 1 }, locks: 0 });
+    expect(await rawState(a.couponId)).toEqual({
+      uses: 1,
+      spent: 300,
+      users: { 42: 1 },
+      codes: { "007": 1 },
+      locks: 0,
+    });
     expect((await usage(a.couponId, ["007"], "42")).codes).toEqual({ "007": { used: 1, locked: 0 } });
 
     const other = randomUUID();
-    expect(await reserveUses(redis, { mode: "lock", lockId: other, customerId: "bob", ttlMs: 60_000, items: [item(a.couponId, { codeId: "007", amount: 5 })] })).toMatchObject({ ok: true });
+    expect(
+      await reserveUses(redis, {
+        mode: "lock",
+        lockId: other,
+        customerId: "bob",
+        ttlMs: 60_000,
+        items: [item(a.couponId, { codeId: "007", amount: 5 })],
+      }),
+    ).toMatchObject({ ok: true });
     expect(await releaseLock(redis, { lockId: other, couponIds: [a.couponId] })).toEqual({ released: 1 });
     expect(await releaseLock(redis, { lockId: other, couponIds: [a.couponId] })).toEqual({ released: 0 });
-    expect(await rawState(a.couponId)).toEqual({ uses: 1, spent: 300, users: { 42: 1 }, codes: { "007": 1 }, locks: 0 });
+    expect(await rawState(a.couponId)).toEqual({
+      uses: 1,
+      spent: 300,
+      users: { 42: 1 },
+      codes: { "007": 1 },
+      locks: 0,
+    });
   });
 
   it("a reused lock id is refused instead of leaking a reservation", async () => {
@@ -261,7 +376,13 @@ describe("locks: expiry, commit, release", () => {
     const ids = await Promise.all(
       Array.from({ length: 5 }, async (_, i) => {
         const lockId = randomUUID();
-        await reserveUses(redis, { mode: "lock", lockId, customerId: `s${i}`, ttlMs: 100, items: [item(couponId, { amount: 10 })] });
+        await reserveUses(redis, {
+          mode: "lock",
+          lockId,
+          customerId: `s${i}`,
+          ttlMs: 100,
+          items: [item(couponId, { amount: 10 })],
+        });
         return lockId;
       }),
     );
@@ -269,17 +390,35 @@ describe("locks: expiry, commit, release", () => {
     await sleep(200);
     const { reclaimed } = await reclaimExpiredLocks(redis, couponId, 3);
     expect(reclaimed).toHaveLength(3);
-    expect(await usage(couponId, ["code-1"], "stays")).toMatchObject({ loaded: true, uses: 1, spent: 10, customerUses: 1, codes: { "code-1": { used: 0, locked: 1 } } });
+    expect(await usage(couponId, ["code-1"], "stays")).toMatchObject({
+      loaded: true,
+      uses: 1,
+      spent: 10,
+      customerUses: 1,
+      codes: { "code-1": { used: 0, locked: 1 } },
+    });
     expect(await reclaimExpiredLocks(redis, couponId)).toEqual({ reclaimed: [] });
     for (const id of reclaimed) expect(ids).toContain(id);
-    expect(await rawState(couponId)).toEqual({ uses: 1, spent: 10, users: { stays: 1 }, codes: { "code-1": 1, "code-1:l": 1 }, locks: 1 });
+    expect(await rawState(couponId)).toEqual({
+      uses: 1,
+      spent: 10,
+      users: { stays: 1 },
+      codes: { "code-1": 1, "code-1:l": 1 },
+      locks: 1,
+    });
   });
 });
 
 describe("restoreUses", () => {
   it("restores only within the same epoch, and never below zero", async () => {
     const { couponId, epoch } = await loadedCoupon();
-    await reserveUses(redis, { mode: "redeem", lockId: randomUUID(), customerId: "v", ttlMs: 1, items: [item(couponId, { amount: 40 })] });
+    await reserveUses(redis, {
+      mode: "redeem",
+      lockId: randomUUID(),
+      customerId: "v",
+      ttlMs: 1,
+      items: [item(couponId, { amount: 40 })],
+    });
     const use = { couponId, codeId: "code-1", customerId: "v", amount: 40 };
     expect(await restoreUses(redis, [{ ...use, epoch: "some-older-epoch" }])).toEqual({ restored: 0 });
     expect((await rawState(couponId)).uses).toBe(1);
@@ -291,16 +430,38 @@ describe("restoreUses", () => {
 
   it("does not restore into a rebuilt state", async () => {
     const { couponId, epoch } = await loadedCoupon();
-    await reserveUses(redis, { mode: "redeem", lockId: randomUUID(), customerId: "v", ttlMs: 1, items: [item(couponId)] });
+    await reserveUses(redis, {
+      mode: "redeem",
+      lockId: randomUUID(),
+      customerId: "v",
+      ttlMs: 1,
+      items: [item(couponId)],
+    });
     await dropCouponState(redis, couponId);
     const token = randomUUID();
     expect(await beginRebuild(redis, couponId, token)).toEqual({ won: true });
     // Rebuilding: a restore must not touch partial counters either.
-    expect(await restoreUses(redis, [{ couponId, codeId: "code-1", customerId: "v", amount: 100, epoch }])).toEqual({ restored: 0 });
+    expect(await restoreUses(redis, [{ couponId, codeId: "code-1", customerId: "v", amount: 100, epoch }])).toEqual({
+      restored: 0,
+    });
     await loadRebuildChunk(redis, couponId, token, { users: { v: 1 }, codes: { "code-1": { used: 1, locked: 0 } } });
-    await finishRebuild(redis, couponId, token, { epoch: "rebuilt", status: "ACTIVE", version: 1, uses: 1, spent: 100 });
-    expect(await restoreUses(redis, [{ couponId, codeId: "code-1", customerId: "v", amount: 100, epoch }])).toEqual({ restored: 0 });
-    expect(await rawState(couponId)).toEqual({ uses: 1, spent: 100, users: { v: 1 }, codes: { "code-1": 1 }, locks: 0 });
+    await finishRebuild(redis, couponId, token, {
+      epoch: "rebuilt",
+      status: "ACTIVE",
+      version: 1,
+      uses: 1,
+      spent: 100,
+    });
+    expect(await restoreUses(redis, [{ couponId, codeId: "code-1", customerId: "v", amount: 100, epoch }])).toEqual({
+      restored: 0,
+    });
+    expect(await rawState(couponId)).toEqual({
+      uses: 1,
+      spent: 100,
+      users: { v: 1 },
+      codes: { "code-1": 1 },
+      locks: 0,
+    });
   });
 });
 
@@ -309,13 +470,34 @@ describe("not loaded", () => {
     const ghost = randomUUID();
     const loaded = await loadedCoupon();
     const lockId = randomUUID();
-    const result = await reserveUses(redis, { mode: "lock", lockId, customerId: "c", ttlMs: 60_000, items: [item(loaded.couponId), item(ghost)] });
+    const result = await reserveUses(redis, {
+      mode: "lock",
+      lockId,
+      customerId: "c",
+      ttlMs: 60_000,
+      items: [item(loaded.couponId), item(ghost)],
+    });
     expect(result).toEqual({ ok: false, notLoaded: [ghost] });
-    const keys = [ghost, loaded.couponId].flatMap((id) => [gateKeys.users(id), gateKeys.codes(id), gateKeys.locks(id), gateKeys.lock(id, lockId)]);
+    const keys = [ghost, loaded.couponId].flatMap((id) => [
+      gateKeys.users(id),
+      gateKeys.codes(id),
+      gateKeys.locks(id),
+      gateKeys.lock(id, lockId),
+    ]);
     expect(await redis.exists(...keys, gateKeys.state(ghost))).toBe(0);
     expect((await rawState(loaded.couponId)).uses).toBe(0);
     expect(await commitLock(redis, { lockId, couponIds: [ghost] })).toEqual({ ok: false, notLoaded: [ghost] });
-    expect(await usage(ghost)).toEqual({ couponId: ghost, loaded: false, epoch: null, status: null, version: null, uses: 0, spent: 0, customerUses: null, codes: { "code-1": { used: 0, locked: 0 } } });
+    expect(await usage(ghost)).toEqual({
+      couponId: ghost,
+      loaded: false,
+      epoch: null,
+      status: null,
+      version: null,
+      uses: 0,
+      spent: 0,
+      customerUses: null,
+      codes: { "code-1": { used: 0, locked: 0 } },
+    });
   });
 
   it("dropCouponState forces a rebuild", async () => {
@@ -338,7 +520,9 @@ describe("rebuild protocol", () => {
     const intruder = tokens.find((t) => t !== token) ?? "";
 
     expect(await loadRebuildChunk(redis, couponId, intruder, { users: { x: 5 } })).toEqual({ ok: false });
-    expect(await finishRebuild(redis, couponId, intruder, { epoch: "e", status: "ACTIVE", version: 1, uses: 0, spent: 0 })).toEqual({ ok: false });
+    expect(
+      await finishRebuild(redis, couponId, intruder, { epoch: "e", status: "ACTIVE", version: 1, uses: 0, spent: 0 }),
+    ).toEqual({ ok: false });
     expect(await redis.exists(gateKeys.users(couponId))).toBe(0);
 
     const liveLock = randomUUID();
@@ -363,18 +547,41 @@ describe("rebuild protocol", () => {
     expect(await beginRebuild(redis, couponId, randomUUID())).toEqual({ won: false });
     expect(await reclaimExpiredLocks(redis, couponId)).toEqual({ reclaimed: [] });
 
-    expect(await finishRebuild(redis, couponId, token, { epoch: "epoch-2", status: "ACTIVE", version: 4, uses: 3, spent: 150 })).toEqual({ ok: true });
+    expect(
+      await finishRebuild(redis, couponId, token, {
+        epoch: "epoch-2",
+        status: "ACTIVE",
+        version: 4,
+        uses: 3,
+        spent: 150,
+      }),
+    ).toEqual({ ok: true });
     expect(await loadRebuildChunk(redis, couponId, token, { users: { late: 1 } })).toEqual({ ok: false });
     expect(await beginRebuild(redis, couponId, randomUUID())).toEqual({ won: false });
 
     // readUsage reclaims the expired lock first.
     expect(await usage(couponId, ["A", "B"], "bob")).toEqual({
-      couponId, loaded: true, epoch: "epoch-2", status: "ACTIVE", version: 4, uses: 2, spent: 120, customerUses: 1,
+      couponId,
+      loaded: true,
+      epoch: "epoch-2",
+      status: "ACTIVE",
+      version: 4,
+      uses: 2,
+      spent: 120,
+      customerUses: 1,
       codes: { A: { used: 1, locked: 0 }, B: { used: 0, locked: 1 } },
     });
-    expect(await commitLock(redis, { lockId: liveLock, couponIds: [couponId] })).toMatchObject({ ok: true, items: [{ codeId: "B", amount: 20, customerId: "bob" }] });
-    expect(await lock([item(couponId, { expectedVersion: 4, limits: { maxRedemptions: 3 } })])).toMatchObject({ ok: true });
-    expect(await lock([item(couponId, { expectedVersion: 4, limits: { maxRedemptions: 3 } })])).toEqual({ ok: false, failures: [{ index: 0, reason: "EXHAUSTED" }] });
+    expect(await commitLock(redis, { lockId: liveLock, couponIds: [couponId] })).toMatchObject({
+      ok: true,
+      items: [{ codeId: "B", amount: 20, customerId: "bob" }],
+    });
+    expect(await lock([item(couponId, { expectedVersion: 4, limits: { maxRedemptions: 3 } })])).toMatchObject({
+      ok: true,
+    });
+    expect(await lock([item(couponId, { expectedVersion: 4, limits: { maxRedemptions: 3 } })])).toEqual({
+      ok: false,
+      failures: [{ index: 0, reason: "EXHAUSTED" }],
+    });
   });
 
   it("a stale rebuild can be taken over; the old token is then refused; a newer write-through survives", async () => {
@@ -390,11 +597,15 @@ describe("rebuild protocol", () => {
     await redis.hset(gateKeys.state(couponId), { rebuildStartedAt: String(Date.now() - 31_000) });
     expect(await beginRebuild(redis, couponId, second)).toEqual({ won: true });
     expect(await loadRebuildChunk(redis, couponId, first, { users: { x: 1 } })).toEqual({ ok: false });
-    expect(await finishRebuild(redis, couponId, first, { epoch: "e1", status: "ACTIVE", version: 1, uses: 0, spent: 0 })).toEqual({ ok: false });
+    expect(
+      await finishRebuild(redis, couponId, first, { epoch: "e1", status: "ACTIVE", version: 1, uses: 0, spent: 0 }),
+    ).toEqual({ ok: false });
 
     expect(await setCouponLiveStatus(redis, couponId, { status: "DISABLED", version: 5 })).toEqual({ applied: true });
     expect(await lock([item(couponId, { expectedVersion: 5 })])).toEqual({ ok: false, notLoaded: [couponId] });
-    expect(await finishRebuild(redis, couponId, second, { epoch: "e2", status: "ACTIVE", version: 4, uses: 0, spent: 0 })).toEqual({ ok: true });
+    expect(
+      await finishRebuild(redis, couponId, second, { epoch: "e2", status: "ACTIVE", version: 4, uses: 0, spent: 0 }),
+    ).toEqual({ ok: true });
     expect(await usage(couponId)).toMatchObject({ loaded: true, epoch: "e2", status: "DISABLED", version: 5 });
   });
 });
@@ -415,7 +626,9 @@ describe("wipeGateState", () => {
       expect(await listGateCouponIds(own)).toEqual([couponId]);
       expect(await wipeGateState(own)).toEqual({ deleted: 5 });
       expect((await own.keys("*")).sort()).toEqual([`cf:{cp:${couponId}}:rules`, "unrelated"]);
-      expect(await reserveUses(own, { mode: "lock", lockId: "L2", customerId: "c", ttlMs: 60_000, items: [item(couponId)] })).toEqual({ ok: false, notLoaded: [couponId] });
+      expect(
+        await reserveUses(own, { mode: "lock", lockId: "L2", customerId: "c", ttlMs: 60_000, items: [item(couponId)] }),
+      ).toEqual({ ok: false, notLoaded: [couponId] });
     } finally {
       await bridge.close();
       await server.stop();
@@ -436,13 +649,27 @@ describe("throughput (a figure, not a timing assertion)", () => {
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < CALLS) {
             const i = next++;
-            const r = await reserveUses(client, { mode, lockId: randomUUID(), customerId: `t${i}`, ttlMs: 60_000, items: [item(couponId, { codeId: `c${i % 50}`, amount: 1, limits: { maxRedemptions: 1_000_000, maxPerUser: 5, budget: 1_000_000_000, codeMax: 1_000 } })] });
+            const r = await reserveUses(client, {
+              mode,
+              lockId: randomUUID(),
+              customerId: `t${i}`,
+              ttlMs: 60_000,
+              items: [
+                item(couponId, {
+                  codeId: `c${i % 50}`,
+                  amount: 1,
+                  limits: { maxRedemptions: 1_000_000, maxPerUser: 5, budget: 1_000_000_000, codeMax: 1_000 },
+                }),
+              ],
+            });
             if (r.ok) ok++;
           }
         }),
       );
       const seconds = (performance.now() - started) / 1000;
-      console.log(`[gate bench] ${label}: ${CALLS} reserveUses(${mode}), ${CONCURRENCY} concurrent -> ${Math.round(CALLS / seconds).toLocaleString("en")} calls/s (${seconds.toFixed(2)} s)`);
+      console.log(
+        `[gate bench] ${label}: ${CALLS} reserveUses(${mode}), ${CONCURRENCY} concurrent -> ${Math.round(CALLS / seconds).toLocaleString("en")} calls/s (${seconds.toFixed(2)} s)`,
+      );
       expect(ok).toBe(CALLS);
     };
     await run(racer, "one HTTP request per call", "lock");

@@ -8,7 +8,8 @@ const PREFIX = KEY_PREFIX;
 
 /** Hash tags end at the first "}"; braces in an id would move the key to another slot. */
 export function assertCouponId(couponId: string): void {
-  if (couponId.length === 0 || /[{}]/.test(couponId)) throw new Error(`gate: invalid coupon id ${JSON.stringify(couponId)}`);
+  if (couponId.length === 0 || /[{}]/.test(couponId))
+    throw new Error(`gate: invalid coupon id ${JSON.stringify(couponId)}`);
 }
 
 const base = (couponId: string) => {

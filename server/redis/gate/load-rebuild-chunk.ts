@@ -52,12 +52,23 @@ return 1
 );
 
 /** Writes a chunk (keep it to a few thousand entries); refused unless `token` holds the rebuild. */
-export async function loadRebuildChunk(redis: Redis, couponId: string, token: string, chunk: RebuildChunk): Promise<{ ok: boolean }> {
+export async function loadRebuildChunk(
+  redis: Redis,
+  couponId: string,
+  token: string,
+  chunk: RebuildChunk,
+): Promise<{ ok: boolean }> {
   idArg("token", token);
   const users = Object.entries(chunk.users ?? {});
   const codes = Object.entries(chunk.codes ?? {});
   const locks = chunk.locks ?? [];
-  const args: string[] = [token, gateKeys.lockPrefix(couponId), String(users.length), String(codes.length), String(locks.length)];
+  const args: string[] = [
+    token,
+    gateKeys.lockPrefix(couponId),
+    String(users.length),
+    String(codes.length),
+    String(locks.length),
+  ];
   for (const [customerId, uses] of users) args.push(idArg("customerId", customerId), intArg("uses", uses));
   for (const [codeId, { used, locked }] of codes) {
     intArg("used", used);

@@ -59,7 +59,12 @@ export async function readUsage(redis: Redis, coupons: ReadUsageInput): Promise<
   const args: string[] = [];
   for (const { couponId, codeIds, customerId } of coupons) {
     keys.push(gateKeys.state(couponId), gateKeys.users(couponId), gateKeys.codes(couponId), gateKeys.locks(couponId));
-    args.push(gateKeys.lockPrefix(couponId), customerId === null ? "" : idArg("customerId", customerId), String(codeIds.length), ...codeIds.map(codeIdArg));
+    args.push(
+      gateKeys.lockPrefix(couponId),
+      customerId === null ? "" : idArg("customerId", customerId),
+      String(codeIds.length),
+      ...codeIds.map(codeIdArg),
+    );
   }
   const name = READ_USAGE.name;
   const rows = replyArray(name, await runGateScript(redis, READ_USAGE, keys, args));

@@ -30,7 +30,11 @@ return out
 `,
 );
 
-export async function reclaimExpiredLocks(redis: Redis, couponId: string, max = MAX_RECLAIM_PER_SWEEP): Promise<{ reclaimed: string[] }> {
+export async function reclaimExpiredLocks(
+  redis: Redis,
+  couponId: string,
+  max = MAX_RECLAIM_PER_SWEEP,
+): Promise<{ reclaimed: string[] }> {
   intArg("max", max, 1);
   const keys = [gateKeys.state(couponId), gateKeys.users(couponId), gateKeys.codes(couponId), gateKeys.locks(couponId)];
   const args = [gateKeys.lockPrefix(couponId), String(Math.min(max, MAX_RECLAIM_PER_SWEEP))];

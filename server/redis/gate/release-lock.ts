@@ -40,7 +40,10 @@ return released
 );
 
 /** Idempotent: a missing, committed or already released lock releases nothing. */
-export async function releaseLock(redis: Redis, input: { lockId: string; couponIds: string[] }): Promise<{ released: number }> {
+export async function releaseLock(
+  redis: Redis,
+  input: { lockId: string; couponIds: string[] },
+): Promise<{ released: number }> {
   const { lockId, couponIds } = input;
   idArg("lockId", lockId);
   assertDistinctCoupons(couponIds);

@@ -16,12 +16,14 @@ export function replyArray(script: string, value: unknown): unknown[] {
 
 export function replyInt(script: string, value: unknown): number {
   const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new GateReplyError(script, `expected an integer, got ${JSON.stringify(value)}`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n))
+    throw new GateReplyError(script, `expected an integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
 /** A "="-tagged string; "" when the field was missing. */
 export function replyString(script: string, value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("=")) throw new GateReplyError(script, `expected a tagged string, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !value.startsWith("="))
+    throw new GateReplyError(script, `expected a tagged string, got ${JSON.stringify(value)}`);
   return value.slice(1);
 }

@@ -132,7 +132,8 @@ export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promis
   const keys: string[] = [];
   const args: string[] = [mode, lockId, customerId, String(ttlMs)];
   for (const item of items) {
-    if (customerId === "" && item.limits.maxPerUser !== null) throw new Error("gate: a per-user limit needs a customerId");
+    if (customerId === "" && item.limits.maxPerUser !== null)
+      throw new Error("gate: a per-user limit needs a customerId");
     keys.push(
       gateKeys.state(item.couponId),
       gateKeys.users(item.couponId),
@@ -163,7 +164,8 @@ export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promis
       const failures: Array<{ index: number; reason: ReserveFailureReason }> = [];
       for (let i = 0; i < rest.length; i += 2) {
         const reason = rest[i + 1];
-        if (!RESERVE_FAILURE_REASONS.includes(reason as ReserveFailureReason)) throw new GateReplyError(RESERVE_USES.name, `reason ${String(reason)}`);
+        if (!RESERVE_FAILURE_REASONS.includes(reason as ReserveFailureReason))
+          throw new GateReplyError(RESERVE_USES.name, `reason ${String(reason)}`);
         failures.push({ index: replyInt(RESERVE_USES.name, rest[i]), reason: reason as ReserveFailureReason });
       }
       return { ok: false, failures };

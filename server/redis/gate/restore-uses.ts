@@ -49,7 +49,12 @@ export async function restoreUses(redis: Redis, items: RestoreItem[]): Promise<{
   for (const item of items) {
     assertCouponId(item.couponId);
     keys.push(gateKeys.state(item.couponId), gateKeys.users(item.couponId), gateKeys.codes(item.couponId));
-    args.push(codeIdArg(item.codeId), idArg("customerId", item.customerId, { allowEmpty: true }), intArg("amount", item.amount), idArg("epoch", item.epoch));
+    args.push(
+      codeIdArg(item.codeId),
+      idArg("customerId", item.customerId, { allowEmpty: true }),
+      intArg("amount", item.amount),
+      idArg("epoch", item.epoch),
+    );
   }
   return { restored: replyInt(RESTORE_USES.name, await runGateScript(redis, RESTORE_USES, keys, args)) };
 }

@@ -26,7 +26,12 @@ function loadOnce(redis: Redis, script: GateScript): Promise<unknown> {
 }
 
 /** Runs a script in one round trip (EVALSHA); after a Redis restart or flush (NOSCRIPT) it loads it once and retries. */
-export async function runGateScript(redis: Redis, script: GateScript, keys: string[], args: string[]): Promise<unknown> {
+export async function runGateScript(
+  redis: Redis,
+  script: GateScript,
+  keys: string[],
+  args: string[],
+): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys, args);
   } catch (error) {

@@ -22,10 +22,16 @@ export type ReserveItem = {
   limits: GateLimits;
 };
 
-export type ReserveFailureReason = "DISABLED" | "EXHAUSTED" | "USER_LIMIT_REACHED" | "LOCKED" | "ALREADY_REDEEMED" | "STALE_RULES";
+export type ReserveFailureReason =
+  "DISABLED" | "EXHAUSTED" | "USER_LIMIT_REACHED" | "LOCKED" | "ALREADY_REDEEMED" | "STALE_RULES";
 
 export const RESERVE_FAILURE_REASONS: readonly ReserveFailureReason[] = [
-  "DISABLED", "EXHAUSTED", "USER_LIMIT_REACHED", "LOCKED", "ALREADY_REDEEMED", "STALE_RULES",
+  "DISABLED",
+  "EXHAUSTED",
+  "USER_LIMIT_REACHED",
+  "LOCKED",
+  "ALREADY_REDEEMED",
+  "STALE_RULES",
 ];
 
 export type ReserveResult =

@@ -2,7 +2,8 @@ import { assertCouponId } from "./keys";
 
 /** Integers the scripts can take as digit strings and still compare exactly (Lua numbers are doubles). */
 export function intArg(name: string, value: number, min = 0): string {
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`gate: ${name} must be an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new Error(`gate: ${name} must be an integer >= ${min}, got ${String(value)}`);
   return String(value);
 }
 
@@ -11,7 +12,8 @@ export function limitArg(name: string, value: number | null): string {
 }
 
 export function idArg(name: string, value: string, { allowEmpty = false } = {}): string {
-  if (typeof value !== "string" || (!allowEmpty && value.length === 0)) throw new Error(`gate: ${name} must be a non-empty string`);
+  if (typeof value !== "string" || (!allowEmpty && value.length === 0))
+    throw new Error(`gate: ${name} must be a non-empty string`);
   return value;
 }
 
@@ -24,5 +26,6 @@ export function codeIdArg(value: string): string {
 
 export function assertDistinctCoupons(couponIds: string[]): void {
   couponIds.forEach(assertCouponId);
-  if (new Set(couponIds).size !== couponIds.length) throw new Error("gate: one item per coupon (a lock holds one code per coupon)");
+  if (new Set(couponIds).size !== couponIds.length)
+    throw new Error("gate: one item per coupon (a lock holds one code per coupon)");
 }

@@ -5,7 +5,11 @@ import { setCouponStatus } from "@/server/services/set-coupon-status";
 import { adminProcedure, createTRPCRouter, staffProcedure } from "../../trpc";
 
 export const adminCouponsRouter = createTRPCRouter({
-  create: adminProcedure.input(createCouponInput).mutation(({ ctx, input }) => createCoupon(input, { userId: ctx.user.id })),
-  setStatus: adminProcedure.input(setCouponStatusInput).mutation(({ ctx, input }) => setCouponStatus(input, { userId: ctx.user.id })),
+  create: adminProcedure
+    .input(createCouponInput)
+    .mutation(({ ctx, input }) => createCoupon(input, { userId: ctx.user.id })),
+  setStatus: adminProcedure
+    .input(setCouponStatusInput)
+    .mutation(({ ctx, input }) => setCouponStatus(input, { userId: ctx.user.id })),
   get: staffProcedure.input(getCouponInput).query(({ input }) => getCouponWithCounters(input.id)),
 });
