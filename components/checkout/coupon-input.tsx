@@ -1,7 +1,7 @@
 "use client";
 
 import { CircleAlert, CircleCheck, Loader2, Tag, X } from "lucide-react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -62,23 +62,23 @@ export function CouponInput({
   const errorId = useId();
   const [draft, setDraft] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
-  const [awaiting, setAwaiting] = useState<string | null>(null);
-  const [announcement, setAnnouncement] = useState("");
+  const [lastAction, setLastAction] = useState<{ kind: "added" | "removed"; code: string } | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const currency = quote?.currency ?? "USD";
+  const applying = lastAction?.kind === "added" && checking;
 
-  // Once the quote for a just-entered code arrives, say what happened to it.
-  useEffect(() => {
-    if (!awaiting || checking || !quote) return;
-    const state = chipStateOf(awaiting, quote, false);
-    if (state.kind === "applied")
-      setAnnouncement(
-        `${awaiting} applied: ${state.freeShipping ? "free shipping" : `${formatMoney(state.amount, currency)} off`}.`,
-      );
-    else if (state.kind === "rejected") setAnnouncement(`${awaiting} was not applied. ${state.message}`);
-    else return;
-    setAwaiting(null);
-  }, [awaiting, checking, quote, currency]);
+  // What screen readers hear after an action: the fate of the code just entered, once its quote is in.
+  let announcement = "";
+  if (lastAction?.kind === "removed") announcement = `${lastAction.code} removed.`;
+  else if (lastAction?.kind === "added") {
+    const state = applying ? ({ kind: "checking" } as const) : chipStateOf(lastAction.code, quote, checking);
+    announcement =
+      state.kind === "applied"
+        ? `${lastAction.code} applied: ${state.freeShipping ? "free shipping" : `${formatMoney(state.amount, currency)} off`}.`
+        : state.kind === "rejected"
+          ? `${lastAction.code} was not applied. ${state.message}`
+          : `Applying ${lastAction.code}…`;
+  }
 
   function apply(event: React.FormEvent) {
     event.preventDefault();
@@ -94,19 +94,16 @@ export function CouponInput({
     }
     setLocalError(null);
     setDraft("");
-    setAwaiting(code);
-    setAnnouncement(`Applying ${code}…`);
+    setLastAction({ kind: "added", code });
     onCodesChange([...codes, code]);
   }
 
   function remove(code: string) {
     onCodesChange(codes.filter((c) => c !== code));
-    setAnnouncement(`${code} removed.`);
-    if (awaiting === code) setAwaiting(null);
+    setLastAction({ kind: "removed", code });
     inputRef.current?.focus();
   }
 
-  const applying = awaiting !== null && checking;
   const shownError = localError ?? error ?? null;
 
   return (
@@ -153,7 +150,7 @@ export function CouponInput({
       </form>
 
       {codes.length > 0 && (
-        <ul aria-label="Applied promotion codes" className="space-y-2">
+        <ul aria-label="Codes entered" className="space-y-2">
           {codes.map((code) => {
             const state = chipStateOf(code, quote, checking);
             return (

@@ -18,7 +18,8 @@ export function useCouponQuote({
 }) {
   const query = useQuery({
     queryKey: ["coupon-quote", cart, codes],
-    queryFn: ({ signal }): Promise<CheckoutQuote> => client.checkout.validate.mutate({ codes, cart: cart! }, { signal }),
+    queryFn: ({ signal }): Promise<CheckoutQuote> =>
+      client.checkout.validate.mutate({ codes, cart: cart! }, { signal }),
     enabled: cart !== null && cart.items.length > 0,
     placeholderData: keepPreviousData,
     retry: false,

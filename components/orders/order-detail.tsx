@@ -76,9 +76,6 @@ export function OrderDetail({ orderId }: { orderId: string }) {
     }),
   );
   const expiredNow = secondsLeft === 0;
-  useEffect(() => {
-    if (expiredNow) setStatus("The hold on your codes has ended.");
-  }, [expiredNow]);
 
   if (order.isPending) return <Skeleton className="h-96" />;
   if (order.isError)
@@ -150,15 +147,20 @@ export function OrderDetail({ orderId }: { orderId: string }) {
               {secondsLeft !== null && !holdEnded && (
                 <p className="text-sm">
                   Codes held for{" "}
-                  <span role="timer" aria-live="off" className="font-mono text-lg font-semibold" data-testid="hold-timer">
+                  <span
+                    role="timer"
+                    aria-live="off"
+                    className="font-mono text-lg font-semibold"
+                    data-testid="hold-timer"
+                  >
                     {formatDuration(secondsLeft)}
                   </span>
                 </p>
               )}
               {holdEnded && (
                 <div role="alert" className="border-warning/40 bg-warning/10 rounded-lg border p-3 text-sm">
-                  The hold on your codes has ended before the bank answered, so they may have gone to another
-                  shopper. Hold them again to retry the payment.
+                  The hold on your codes has ended before the bank answered, so they may have gone to another shopper.
+                  Hold them again to retry the payment.
                 </div>
               )}
               {problem && !problem.expired && (

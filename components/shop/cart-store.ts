@@ -81,7 +81,9 @@ export const cartActions = {
     if (quantity <= 0) return cartActions.remove(productId);
     write({
       ...state,
-      lines: state.lines.map((l) => (l.productId === productId ? { ...l, quantity: Math.min(MAX_QUANTITY, quantity) } : l)),
+      lines: state.lines.map((l) =>
+        l.productId === productId ? { ...l, quantity: Math.min(MAX_QUANTITY, quantity) } : l,
+      ),
     });
   },
   remove(productId: string): void {

@@ -62,24 +62,20 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
   const currency = lines[0]?.currency ?? "USD";
   const shipping = SHIPPING_OPTIONS[cart.shippingMethod];
 
-  const checkoutCart: CheckoutCart | null = useMemo(
-    () =>
-      lines.length === 0
-        ? null
-        : {
-            currency,
-            items: lines.map((l) => ({
-              productId: l.productId,
-              categoryIds: [l.categoryId],
-              unitPrice: l.unitPrice,
-              quantity: l.quantity,
-            })),
-            shipping: shipping.amount,
-          },
-    // The lines' content is what matters, not the array's identity.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [JSON.stringify(lines), currency, shipping.amount],
-  );
+  // The quote's query key hashes the cart by value, so a new object with the same content asks nothing new.
+  const checkoutCart: CheckoutCart | null =
+    lines.length === 0
+      ? null
+      : {
+          currency,
+          items: lines.map((l) => ({
+            productId: l.productId,
+            categoryIds: [l.categoryId],
+            unitPrice: l.unitPrice,
+            quantity: l.quantity,
+          })),
+          shipping: shipping.amount,
+        };
   const { quote, checking, error, refresh } = useCouponQuote({ client, cart: checkoutCart, codes: cart.codes });
   const appliedCodes = quote?.applied.map((a) => a.code) ?? [];
 
@@ -338,12 +334,7 @@ function QuantityStepper({
   const id = useId();
   return (
     <div className="flex items-center gap-1" role="group" aria-label={`Quantity of ${name}`}>
-      <Button
-        variant="outline"
-        size="icon-sm"
-        aria-label={`One less ${name}`}
-        onClick={() => onChange(quantity - 1)}
-      >
+      <Button variant="outline" size="icon-sm" aria-label={`One less ${name}`} onClick={() => onChange(quantity - 1)}>
         <Minus aria-hidden />
       </Button>
       <label htmlFor={id} className="sr-only">
@@ -360,7 +351,7 @@ function QuantityStepper({
           const next = Number.parseInt(e.target.value, 10);
           if (Number.isInteger(next) && next >= 1) onChange(Math.min(MAX_QUANTITY, next));
         }}
-        className="h-8 w-14 text-center tabular-nums [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none"
+        className="h-8 w-14 [appearance:textfield] text-center tabular-nums [&::-webkit-inner-spin-button]:appearance-none"
       />
       <Button
         variant="outline"
