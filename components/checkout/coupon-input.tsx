@@ -142,7 +142,7 @@ export function CouponInput({
           Up to {maxCodes} codes; press Enter or Apply.
         </p>
         {shownError && (
-          <p id={errorId} role="alert" className="text-destructive flex items-center gap-1.5 text-sm">
+          <p id={errorId} role="alert" className="flex items-center gap-1.5 text-sm text-red-700">
             <CircleAlert className="size-4 shrink-0" aria-hidden />
             {shownError}
           </p>
@@ -167,10 +167,8 @@ export function CouponInput({
                 )}
               >
                 <div className="flex items-center gap-2">
-                  {state.kind === "applied" && <CircleCheck className="text-success size-4 shrink-0" aria-hidden />}
-                  {state.kind === "rejected" && (
-                    <CircleAlert className="text-destructive size-4 shrink-0" aria-hidden />
-                  )}
+                  {state.kind === "applied" && <CircleCheck className="size-4 shrink-0 text-emerald-700" aria-hidden />}
+                  {state.kind === "rejected" && <CircleAlert className="size-4 shrink-0 text-red-700" aria-hidden />}
                   {state.kind === "checking" && (
                     <Loader2 className="text-muted-foreground size-4 shrink-0 animate-spin" aria-hidden />
                   )}
@@ -179,11 +177,11 @@ export function CouponInput({
                   <span className="ml-auto text-right">
                     {state.kind === "applied" &&
                       (state.freeShipping ? (
-                        <span className="text-success font-medium">Free shipping</span>
+                        <span className="font-medium text-emerald-700">Free shipping</span>
                       ) : (
-                        <span className="text-success font-medium">−{formatMoney(state.amount, currency)}</span>
+                        <span className="font-medium text-emerald-700">−{formatMoney(state.amount, currency)}</span>
                       ))}
-                    {state.kind === "rejected" && <span className="text-destructive font-medium">Not applied</span>}
+                    {state.kind === "rejected" && <span className="font-medium text-red-700">Not applied</span>}
                     {state.kind === "checking" && <span className="text-muted-foreground">Checking…</span>}
                   </span>
                   <Button
@@ -198,7 +196,7 @@ export function CouponInput({
                   </Button>
                 </div>
                 {state.kind === "rejected" && (
-                  <p className="text-destructive mt-1 pl-6 text-xs" data-testid="coupon-chip-message">
+                  <p className="mt-1 pl-6 text-xs text-red-700" data-testid="coupon-chip-message">
                     {state.message}
                     {state.reason === "LOGIN_REQUIRED" && signInHref && (
                       <>

@@ -63,7 +63,7 @@ export function QuoteSummary({
                       {money(gross)}
                     </s>
                     <span>{money(gross - off)}</span>
-                    <span className="text-success block text-xs" data-testid="line-discount">
+                    <span className="block text-xs text-emerald-700" data-testid="line-discount">
                       −{money(off)}
                     </span>
                   </>
@@ -85,7 +85,7 @@ export function QuoteSummary({
         {quote?.applied
           .filter((a) => a.kind !== "FREE_SHIPPING")
           .map((a) => (
-            <div key={a.code} className="text-success flex justify-between">
+            <div key={a.code} className="flex justify-between text-emerald-700">
               <dt>
                 Code <span className="font-mono">{a.code}</span>
               </dt>
@@ -98,7 +98,7 @@ export function QuoteSummary({
             {shippingDiscount > 0 && shippingDiscount >= shippingAmount ? (
               <>
                 <s className="text-muted-foreground mr-1.5">{money(shippingAmount)}</s>
-                <span className="text-success font-medium">Free</span>
+                <span className="font-medium text-emerald-700">Free</span>
               </>
             ) : shippingDiscount > 0 ? (
               <>
@@ -111,7 +111,7 @@ export function QuoteSummary({
           </dd>
         </div>
         {(quote?.discountTotal ?? 0) + shippingDiscount > 0 && (
-          <div className="text-success flex justify-between">
+          <div className="flex justify-between text-emerald-700">
             <dt>You save</dt>
             <dd className="tabular-nums" data-testid="summary-savings">
               {money((quote?.discountTotal ?? 0) + shippingDiscount)}

@@ -99,7 +99,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
         {o.state === "paid" && (
           <Card className="border-success/40" data-testid="order-confirmation">
             <div className="flex items-start gap-3">
-              <CircleCheck className="text-success mt-0.5 size-7 shrink-0" aria-hidden />
+              <CircleCheck className="mt-0.5 size-7 shrink-0 text-emerald-700" aria-hidden />
               <div>
                 <h1 className="text-2xl font-bold tracking-tight">Thank you, your order is paid</h1>
                 <p className="text-muted-foreground mt-1 text-sm">
@@ -118,7 +118,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
         {o.state === "failed" && (
           <Card className="border-destructive/40" data-testid="order-failed">
             <div className="flex items-start gap-3">
-              <CircleX className="text-destructive mt-0.5 size-7 shrink-0" aria-hidden />
+              <CircleX className="mt-0.5 size-7 shrink-0 text-red-700" aria-hidden />
               <div>
                 <h1 className="text-2xl font-bold tracking-tight">This order was not paid</h1>
                 <p className="mt-1 text-sm">{o.failureReason ?? "The payment failed."}</p>
@@ -164,7 +164,7 @@ export function OrderDetail({ orderId }: { orderId: string }) {
                 </div>
               )}
               {problem && !problem.expired && (
-                <p role="alert" className="text-destructive text-sm">
+                <p role="alert" className="text-sm text-red-700">
                   {problem.message}
                 </p>
               )}

@@ -205,7 +205,7 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
                       <span className="block font-medium">
                         {option.label} · {formatMoney(option.amount, currency)}
                       </span>
-                      <span className="text-muted-foreground block text-xs">{option.eta}</span>
+                      <span className="block text-xs text-slate-600">{option.eta}</span>
                     </span>
                   </Label>
                 );
@@ -235,7 +235,7 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
                   <RadioGroupItem id={`payment-${p.value}`} value={p.value} className="mt-0.5" />
                   <span className="flex-1">
                     <span className="block font-medium">{p.label}</span>
-                    <span className="text-muted-foreground block text-xs leading-snug">{p.hint}</span>
+                    <span className="block text-xs leading-snug text-slate-600">{p.hint}</span>
                   </span>
                 </Label>
               ))}
@@ -279,7 +279,7 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
           />
           {placeError && (
             <div role="alert" className="border-destructive/30 bg-destructive/5 rounded-lg border p-3 text-sm">
-              <p className="text-destructive font-medium">{placeError.message}</p>
+              <p className="font-medium text-red-700">{placeError.message}</p>
               {placeError.rejected.length > 0 && (
                 <ul className="mt-1 list-disc pl-5">
                   {placeError.rejected.map((r) => (
