@@ -19,6 +19,7 @@ CREATE TABLE "orders" (
 	"redemptions" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"failure_reason" text,
 	"idempotency_key" text NOT NULL,
+	"request_hash" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"paid_at" timestamp with time zone,

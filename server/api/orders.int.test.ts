@@ -190,6 +190,10 @@ describe("orders.place", () => {
       sql`select count(*)::int as n from orders where customer_id = ${shopper.id}`,
     );
     expect(row!.n).toBe(1);
+    // The same key for another cart is refused, and changes nothing.
+    const other = await call("orders.place", shopper, { ...input, items: [KETTLE] });
+    expect(other.status).toBe(422);
+    expect(errorData(other).message).toMatch(/different order/);
   });
 
   it("refuses bad input with 4xx and a refused code with 409, creating no order", async () => {

@@ -367,6 +367,8 @@ export const orders = pgTable(
       .default(sql`'[]'::jsonb`),
     failureReason: text(),
     idempotencyKey: text().notNull(),
+    // SHA-256 of what was asked (items, shipping, codes): the same key with another cart is refused.
+    requestHash: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     paidAt: timestamp({ withTimezone: true }),

@@ -1,11 +1,14 @@
 import { getDb } from "@/server/db/client";
 import { findOrderByKey, insertOrderOnce } from "@/server/db/queries/orders";
+import type { OrderRow } from "@/server/db/schema";
 import type { Quote } from "@/server/domain/schemas";
 import type { ShippingMethod } from "@/server/domain/shipping";
+import { IdempotencyMismatchError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { toOrderView, type OrderView } from "./order-view";
 import { priceCart } from "./price-cart";
 import type { CheckoutCustomerCaller } from "./reserve-checkout";
+import { hashRequest } from "./run-idempotent";
 import { validateCheckout } from "./validate-checkout";
 
 export type PlaceOrderInput = {
@@ -22,8 +25,9 @@ export type PlaceOrderInput = {
  */
 export async function placeOrder(input: PlaceOrderInput, caller: CheckoutCustomerCaller): Promise<OrderView> {
   const customerId = caller.customer.id;
+  const requestHash = hashRequest({ items: input.items, shippingMethod: input.shippingMethod, codes: input.codes });
   const existing = await findOrderByKey(getDb(), customerId, input.idempotencyKey);
-  if (existing) return toOrderView(existing);
+  if (existing) return sameRequest(existing, requestHash);
 
   const { cart, lines } = await priceCart(input);
   let quote: Quote;
@@ -40,7 +44,7 @@ export async function placeOrder(input: PlaceOrderInput, caller: CheckoutCustome
     quote = await validateCheckout({ codes: [], cart }, caller);
   }
 
-  const { order } = await insertOrderOnce(getDb(), {
+  const { order, created } = await insertOrderOnce(getDb(), {
     customerId,
     channel: cart.channel ?? "web",
     currency: cart.currency,
@@ -56,6 +60,13 @@ export async function placeOrder(input: PlaceOrderInput, caller: CheckoutCustome
     lockId: lock?.lockId ?? null,
     lockExpiresAt: lock?.expiresAt ?? null,
     idempotencyKey: input.idempotencyKey,
+    requestHash,
   });
+  return created ? toOrderView(order) : sameRequest(order, requestHash);
+}
+
+function sameRequest(order: OrderRow, requestHash: string): OrderView {
+  if (order.requestHash !== requestHash)
+    throw new IdempotencyMismatchError("This idempotency key was already used to place a different order.");
   return toOrderView(order);
 }
