@@ -194,6 +194,27 @@ test("a slow payment shows the hold; approving twice (double clicks) redeems onc
   await expect(chip(bob, code)).toHaveAttribute("data-state", "applied");
 });
 
+test("when the hold runs out before the bank answers, the page says so and offers to hold the codes again", async ({
+  browser,
+}, testInfo) => {
+  const code = await createCoupon(browser, { maxRedemptions: 5 });
+  const page = await shopperPage(browser, ALICE!);
+  await page.clock.install();
+  await page.goto("/");
+  await addToCart(page, "Sencha 100 g");
+  await page.goto("/cart");
+  await applyCode(page, code);
+  await page.getByLabel(/^Slow/).check();
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("hold-timer")).toBeVisible();
+  // The browser's clock jumps past the lock's TTL (the server's expiry itself is covered by orders.int.test.ts).
+  await page.clock.fastForward("05:01");
+  await expect(page.getByRole("alert").filter({ hasText: "The hold on your codes has ended" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Hold codes again" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Bank approves" })).toHaveCount(0);
+  await snap(page, testInfo, "hold-ended");
+});
+
 test("two shoppers race for the last use: one pays, the other is told it is used up", async ({ browser }, testInfo) => {
   const code = await createCoupon(browser, { maxRedemptions: 1 });
   const pages = await Promise.all([shopperPage(browser, ALICE!), shopperPage(browser, BOB!)]);

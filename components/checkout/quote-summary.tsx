@@ -93,7 +93,16 @@ export function QuoteSummary({
             </div>
           ))}
         <div className="flex justify-between">
-          <dt>Shipping ({shippingLabel})</dt>
+          <dt>
+            Shipping ({shippingLabel})
+            {quote?.applied
+              .filter((a) => a.kind === "FREE_SHIPPING")
+              .map((a) => (
+                <span key={a.code} className="ml-1.5 font-mono text-xs text-emerald-700">
+                  {a.code}
+                </span>
+              ))}
+          </dt>
           <dd className="tabular-nums" data-testid="summary-shipping">
             {shippingDiscount > 0 && shippingDiscount >= shippingAmount ? (
               <>
