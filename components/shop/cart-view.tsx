@@ -279,7 +279,9 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
           />
           {placeError && (
             <div role="alert" className="border-destructive/30 bg-destructive/5 rounded-lg border p-3 text-sm">
-              <p className="font-medium text-red-700">{placeError.message}</p>
+              <p className="font-medium text-red-700">
+                {placeError.rejected.length > 0 ? "Your order was not placed:" : placeError.message}
+              </p>
               {placeError.rejected.length > 0 && (
                 <ul className="mt-1 list-disc pl-5">
                   {placeError.rejected.map((r) => (
