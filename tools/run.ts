@@ -112,9 +112,15 @@ async function main(): Promise<void> {
     void shutdown(code ? code : 1);
   });
 
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000, {
-    gone: () => (child.exitCode !== null || child.signalCode !== null ? "the app server exited" : undefined),
-  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000, {
+      gone: () => (child.exitCode !== null || child.signalCode !== null ? "the app server exited" : undefined),
+    });
+  } catch (error) {
+    console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+    return;
+  }
   const accounts = DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ");
   console.log(
     `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  demo accounts: ${accounts}`,
