@@ -8,12 +8,15 @@
  * If the app server dies on its own (a crash, kill -9), the runner stops the
  * services and exits non-zero, so a process supervisor can restart it.
  *
- *   tsx tools/run.ts dev|start [--port 3000] [--data-dir .data] [--fresh] [--skip-build]
+ *   tsx tools/run.ts dev|start [--port 3000] [--data-dir DIR] [--fresh] [--skip-build]
+ *
+ * The data dir defaults to one outside the project tree (tools/data-dir.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { defaultDataDir } from "./data-dir";
 import { serveNodeArgs } from "./serve-command";
 import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
 import { startLocalServices } from "./local-services";
@@ -23,7 +26,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     port: { type: "string" },
-    "data-dir": { type: "string", default: ".data" },
+    "data-dir": { type: "string" },
     fresh: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -37,7 +40,7 @@ function parseMode(value: string | undefined): "dev" | "start" {
 }
 const mode = parseMode(positionals[0]);
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-const dataDir = path.resolve(values["data-dir"]);
+const dataDir = path.resolve(values["data-dir"] ?? defaultDataDir());
 const log = values.verbose ? (line: string) => console.log(line) : () => {};
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 const STOP_GRACE_MS = 10_000;
