@@ -7,10 +7,11 @@ import path from "node:path";
 import { createDatabase } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { seedDatabase } from "@/server/db/seed";
+import { defaultDataDir } from "./data-dir";
 import { seedSecretsFrom, startLocalServices } from "./local-services";
 
 const task = process.argv[2];
-const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+const dataDir = path.resolve(process.env.DATA_DIR ?? defaultDataDir());
 
 function runningEnv(): Record<string, string> | undefined {
   const file = path.join(dataDir, "running.json");
