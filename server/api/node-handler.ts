@@ -3,8 +3,10 @@ import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 import { readApiSession } from "@/server/auth/read-api-session";
+import { clientAddressOf, clientProtocolOf } from "./client-address";
 import { appRouter } from "./root";
-import { createTRPCContext } from "./trpc";
+import { API_SECURITY_HEADERS, HSTS_HEADER } from "./security-headers";
+import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 
 export const TRPC_BASE_PATH = "/api/trpc/";
 
@@ -65,11 +67,15 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     req: request,
     path: url.pathname.startsWith(TRPC_BASE_PATH) ? url.pathname.slice(TRPC_BASE_PATH.length) : url.pathname.slice(1),
     error: null,
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
+    // The address comes from our socket (and TRUST_PROXY's proxies), never from a header alone.
     createContext: async () =>
-      createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }) }),
+      createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }), ip: clientAddressOf(req) }),
   });
 
   res.statusCode = response.status;
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) res.setHeader(name, value);
+  if (clientProtocolOf(req) === "https") res.setHeader(HSTS_HEADER.key, HSTS_HEADER.value);
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);
   }
