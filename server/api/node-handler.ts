@@ -2,8 +2,8 @@ import type http from "node:http";
 import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
-import { readApiSession } from "@/server/auth/read-api-session";
 import { clientAddressOf, clientProtocolOf } from "./client-address";
+import { readContextSession } from "./read-context-session";
 import { appRouter } from "./root";
 import { API_SECURITY_HEADERS, HSTS_HEADER } from "./security-headers";
 import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
@@ -70,7 +70,11 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     // The address comes from our socket (and TRUST_PROXY's proxies), never from a header alone.
     createContext: async () =>
-      createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }), ip: clientAddressOf(req) }),
+      createTRPCContext({
+        headers,
+        session: await readContextSession({ url: url.href, headers }),
+        ip: clientAddressOf(req),
+      }),
   });
 
   res.statusCode = response.status;

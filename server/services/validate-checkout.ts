@@ -1,5 +1,5 @@
 import { getDb } from "@/server/db/client";
-import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import type { Cart, Quote } from "@/server/domain/schemas";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import {

@@ -1,8 +1,8 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { clientAddressFromForwarded } from "@/server/api/client-address";
+import { readContextSession } from "@/server/api/read-context-session";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "@/server/api/trpc";
-import { readApiSession } from "@/server/auth/read-api-session";
 
 /**
  * The API inside Next.js (`npm run dev`; under `npm start` the front server answers /api/trpc itself).
@@ -18,7 +18,7 @@ function handler(req: Request) {
     createContext: async () =>
       createTRPCContext({
         headers: req.headers,
-        session: await readApiSession(req),
+        session: await readContextSession(req),
         ip: clientAddressFromForwarded(req.headers),
       }),
   });
