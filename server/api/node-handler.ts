@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 import { clientAddressOf, clientProtocolOf } from "./client-address";
+import { env, type TrustProxy } from "@/server/env";
 import { readContextSession } from "./read-context-session";
 import { appRouter } from "./root";
 import { API_SECURITY_HEADERS, HSTS_HEADER } from "./security-headers";
@@ -24,9 +25,9 @@ export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
  * res.end (no WritableStream pipe). Anything streamed (a batch-stream or subscription answer) is still
  * piped as it comes.
  */
-export function createNodeTrpcHandler(): http.RequestListener {
+export function createNodeTrpcHandler(opts: { trustProxy?: TrustProxy } = {}): http.RequestListener {
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, opts.trustProxy ?? env().TRUST_PROXY).catch((error: unknown) => {
       // resolveResponse answers every error itself; this is the socket or a bug.
       console.error("[trpc] node handler failed", error);
       if (res.headersSent) res.destroy();
@@ -35,7 +36,7 @@ export function createNodeTrpcHandler(): http.RequestListener {
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, trustProxy: TrustProxy): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -73,13 +74,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
       createTRPCContext({
         headers,
         session: await readContextSession({ url: url.href, headers }),
-        ip: clientAddressOf(req),
+        ip: clientAddressOf(req, trustProxy),
       }),
   });
 
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) res.setHeader(name, value);
-  if (clientProtocolOf(req) === "https") res.setHeader(HSTS_HEADER.key, HSTS_HEADER.value);
+  if (clientProtocolOf(req, trustProxy) === "https") res.setHeader(HSTS_HEADER.key, HSTS_HEADER.value);
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);
   }
