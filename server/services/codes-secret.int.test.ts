@@ -214,7 +214,7 @@ describe("no plaintext code at rest or in logs", () => {
           quote: { quote: { applied: [{ code }] }, items: [{ code }] },
           items: [{ codeId: randomUUID(), couponId: randomUUID(), amount: 1 }],
         },
-        { scope: shopper.id, key: `leak-${RUN}`, response: { sealed: "x" } },
+        { scope: shopper.id, key: `driver-error-${RUN}`, response: { sealed: "x" } },
       );
     } catch (caught) {
       error = caught;
