@@ -7,11 +7,7 @@ import { runGateScript, type GateScript } from "./gate/script";
 import { keys } from "./keys";
 
 export type RateLimitPolicyName =
-  | "codeGuessAnonByIp"
-  | "codeGuessByUser"
-  | "codeGuessSignedInByIp"
-  | "signInByAccount"
-  | "signInByIp";
+  "codeGuessAnonByIp" | "codeGuessByUser" | "codeGuessSignedInByIp" | "signInByAccount" | "signInByIp";
 export type RateLimitPolicy = { limit: number; windowSeconds: number; who: string; key: string; counts: string };
 
 /**
@@ -108,11 +104,12 @@ async function chargeOne(subject: RateLimitSubject, policy: RateLimitPolicy, cou
   const redis = getRedis();
   if (redis) {
     try {
-      const [ok, window] = (await runGateScript(redis, CHARGE, [key], [
-        String(count),
-        String(policy.limit),
-        String(windowMs),
-      ])) as [number, number];
+      const [ok, window] = (await runGateScript(
+        redis,
+        CHARGE,
+        [key],
+        [String(count), String(policy.limit), String(windowMs)],
+      )) as [number, number];
       if (ok !== 1) return null;
       return { refund: (n) => refundInRedis(redis, key, window, n).catch(() => memoryRefund(key, window, n)) };
     } catch {
