@@ -158,3 +158,26 @@ describe("tRPC on node:http (the production server's API)", () => {
     });
   });
 });
+
+describe("HTTP hardening of the API's answers", () => {
+  it("sends the security headers, and HSTS only when a trusted proxy says the client used HTTPS", async () => {
+    const trusting = http.createServer(createNodeTrpcHandler({ trustProxy: { kind: "list", entries: ["loopback"] } }));
+    await new Promise<void>((resolve) => trusting.listen(0, "127.0.0.1", resolve));
+    const trustingOrigin = `http://127.0.0.1:${(trusting.address() as AddressInfo).port}`;
+    try {
+      const https = { "x-forwarded-proto": "https" };
+      const direct = await fetch(`${origin}/api/trpc/health`, { headers: https });
+      expect(direct.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(direct.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(direct.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      // The client's own claim of HTTPS is not believed.
+      expect(direct.headers.get("strict-transport-security")).toBeNull();
+      const viaProxy = await fetch(`${trustingOrigin}/api/trpc/health`, { headers: https });
+      expect(viaProxy.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      const viaProxyHttp = await fetch(`${trustingOrigin}/api/trpc/health`);
+      expect(viaProxyHttp.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await new Promise((resolve) => trusting.close(resolve));
+    }
+  });
+});

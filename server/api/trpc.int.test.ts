@@ -103,3 +103,15 @@ describe("when Postgres is unreachable", () => {
     }
   });
 });
+
+describe("error answers", () => {
+  it("carry no stack trace outside development", async () => {
+    const { callTrpcHttp } = await import("./test-http");
+    const bad = await callTrpcHttp("checkout.validate", { rawBody: '{"json":{"codes":"x"}}', ip: "10.6.6.7" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).not.toContain('"stack"');
+    const notFound = await callTrpcHttp("checkout.nope", { input: {}, ip: "10.6.6.7" });
+    expect(notFound.status).toBe(404);
+    expect(JSON.stringify(notFound.body)).not.toContain('"stack"');
+  });
+});
