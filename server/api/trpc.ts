@@ -36,6 +36,8 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     // A body that is not JSON at all: say so, not the parser's words.
+    // No stack trace leaves the server outside development (tRPC adds one whenever NODE_ENV is not "production").
+    const { stack, ...data } = shape.data;
     const unreadable =
       error.code === "BAD_REQUEST" &&
       (cause instanceof SyntaxError || /JSON/.test(error.message)) &&
@@ -48,9 +50,8 @@ const t = initTRPC.context<TRPCContext>().create({
           ? describeZodError(cause)
           : shape.message,
       data: {
-        ...shape.data,
-        // No stack trace leaves the server outside development (tRPC adds one whenever NODE_ENV is not "production").
-        stack: env().NODE_ENV === "development" ? shape.data.stack : undefined,
+        ...data,
+        ...(env().NODE_ENV === "development" ? { stack } : {}),
         ...(cause instanceof DomainError ? { reason: cause.reason, details: cause.details ?? null } : {}),
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
       },

@@ -66,11 +66,11 @@ export type RateLimitCharge = { refund(count: number): Promise<void> };
 
 /**
  * Charges `count` attempts to every subject, all or none: null (nothing charged) when any subject has
- * fewer than `count` attempts left in its window. Redis holds the counters (one script per subject,
+ * fewer than `count` attempts left in its window, or none at all (so `count` 0 checks without charging). Redis holds the counters (one script per subject,
  * atomic, on the Redis clock); while Redis is unreachable an in-process limiter takes over.
  */
 export async function chargeAttempts(subjects: RateLimitSubject[], count: number): Promise<RateLimitCharge | null> {
-  if (count <= 0 || subjects.length === 0) return { refund: async () => undefined };
+  if (subjects.length === 0) return { refund: async () => undefined };
   const policies = rateLimitPolicies();
   const charged = await Promise.all(subjects.map((subject) => chargeOne(subject, policies[subject.policy], count)));
   const taken = charged.filter((c): c is Taken => c !== null);
@@ -134,7 +134,7 @@ function script(name: string, source: string): GateScript {
  * in one hash per subject: field = window index, value = attempts charged in it.
  * KEYS[1] the subject's hash; ARGV count, limit, window ms.
  * Returns {1, window index} when the attempts were charged, {0, window index} when they would pass the
- * limit (nothing charged). Check and charge are one step, so concurrent callers cannot overshoot.
+ * limit or the limit is used up (nothing charged; count 0 only checks). Check and charge are one step, so concurrent callers cannot overshoot.
  */
 const CHARGE = script(
   "charge",
@@ -149,7 +149,8 @@ local counts = redis.call('HMGET', KEYS[1], string.format('%d', cur), string.for
 local current = tonumber(counts[1] or '0')
 local previous = tonumber(counts[2] or '0')
 local used = math.floor(previous * (1 - (now % window) / window)) + current
-if used + count > limit then return {0, cur} end
+if used + count > limit or used >= limit then return {0, cur} end
+if count == 0 then return {1, cur} end
 redis.call('HINCRBY', KEYS[1], string.format('%d', cur), count)
 redis.call('HDEL', KEYS[1], string.format('%d', cur - 2))
 redis.call('PEXPIRE', KEYS[1], window * 2)
@@ -186,7 +187,7 @@ function memoryCharge(key: string, count: number, limit: number, windowMs: numbe
   for (const window of entry.counts.keys()) if (window < cur - 1) entry.counts.delete(window);
   const previous = entry.counts.get(cur - 1) ?? 0;
   const used = Math.floor(previous * (1 - (now % windowMs) / windowMs)) + (entry.counts.get(cur) ?? 0);
-  if (used + count > limit) return null;
+  if (used + count > limit || used >= limit) return null;
   entry.counts.set(cur, (entry.counts.get(cur) ?? 0) + count);
   memory().set(key, entry, { ttl: windowMs * 2 });
   return cur;
