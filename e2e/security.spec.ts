@@ -1,7 +1,7 @@
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import superjson from "superjson";
-import { ADMIN, signIn } from "./fixtures";
+import { ADMIN, signIn, snap } from "./fixtures";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -112,3 +112,23 @@ for (const callbackUrl of ["/\\evil.example", "//evil.example", "https://evil.ex
     expect(url.pathname).toBe("/");
   });
 }
+
+test("sign-in is throttled per account: after 10 failures the form says so", async ({ page }, testInfo) => {
+  // An address no test signs in with: only this test's failures count against it.
+  const email = `throttle-${Date.now()}@nowhere.test`;
+  await page.goto("/sign-in");
+  for (let i = 0; i < 10; i += 1) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(`wrong-${i}`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("Wrong email or password.");
+    await page.reload();
+  }
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("wrong-again");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toHaveText(
+    "Too many sign-in attempts. Wait a few minutes and try again.",
+  );
+  await snap(page, testInfo, "sign-in-throttled");
+});
