@@ -124,9 +124,11 @@ async function main(): Promise<void> {
     await shutdown(1);
     return;
   }
-  const accounts = DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ");
+  const accounts = services.demoSeeded
+    ? `demo accounts: ${DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ")}`
+    : "no demo accounts (create the first admin: npm run user:create -- --email you@example.com --role admin)";
   console.log(
-    `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  demo accounts: ${accounts}`,
+    `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  ${accounts}`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 import { createBatcher } from "@/server/batching";
+import { openJson, sealJson } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import {
   claimIdempotencyKeys,
@@ -77,7 +78,7 @@ export async function runIdempotent<T>(
     if (existing.requestHash !== requestHash || existing.operation !== ref.operation) {
       throw new IdempotencyMismatchError("This idempotency key was already used with a different request.");
     }
-    if (existing.status === "DONE") return replay<T>(existing.response as StoredOutcome);
+    if (existing.status === "DONE") return replay<T>(openJson(existing.response) as StoredOutcome);
     if (Date.now() > deadline)
       throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -92,25 +93,31 @@ async function executeOwned<T>(
   let completed = false;
   const answer: IdempotentAnswer = {
     key: keyRef,
-    stored: (value): StoredOutcome => ({ ok: true, value }),
+    // Answers name codes: stored sealed (AES-GCM), so a dump of idempotency_keys yields none.
+    stored: (value) => sealJson({ ok: true, value } satisfies StoredOutcome),
     done: () => void (completed = true),
   };
   try {
     const result = await execute(answer);
-    if (!completed) await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome);
+    if (!completed)
+      await completeIdempotencyKey(db, keyRef, sealJson({ ok: true, value: result } satisfies StoredOutcome));
     return result;
   } catch (error) {
     if (completed) throw error;
     if (error instanceof DomainError) {
       // A refusal is an answer too: a retry gets the same one, and nothing was reserved.
       const rejected = error instanceof CheckoutRejectedError ? error.rejected : undefined;
-      await completeIdempotencyKey(db, keyRef, {
-        ok: false,
-        reason: error.reason,
-        message: error.message,
-        details: error.details,
-        rejected,
-      } satisfies StoredOutcome);
+      await completeIdempotencyKey(
+        db,
+        keyRef,
+        sealJson({
+          ok: false,
+          reason: error.reason,
+          message: error.message,
+          details: error.details,
+          rejected,
+        } satisfies StoredOutcome),
+      );
     } else {
       await releaseIdempotencyKey(db, keyRef).catch(() => undefined);
     }
