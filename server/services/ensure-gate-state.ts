@@ -5,6 +5,7 @@ import { DRAIN_MS, setRecoveryHandler } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
 import { beginRebuild, finishRebuild, loadRebuildChunk, readUsage, wipeGateState } from "@/server/redis/gate";
 import { clearGateBoot, isGateBootMarked, markGateBoot, readCouponDrainUntil } from "@/server/redis/gate-boot";
+import { DependencyUnavailableError } from "./errors";
 
 // When Redis comes back after an outage, its gate state predates what the Postgres gate decided.
 setRecoveryHandler(async () => {
@@ -53,10 +54,12 @@ async function rebuildCoupon(couponId: string): Promise<void> {
   if (waitUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, waitUntil - Date.now()));
 
   // One consistent picture of the coupon's counting redemptions and live locks.
-  const snapshot = await getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), {
-    isolationLevel: "repeatable read",
-    accessMode: "read only",
-  });
+  const snapshot = await onPostgres(() =>
+    getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), {
+      isolationLevel: "repeatable read",
+      accessMode: "read only",
+    }),
+  );
   if (!snapshot) return; // no such coupon: callers answer NOT_FOUND
   for (let i = 0; i < snapshot.users.length; i += CHUNK) {
     const users = Object.fromEntries(snapshot.users.slice(i, i + CHUNK).map((u) => [u.customerId, u.uses]));
@@ -80,16 +83,28 @@ async function rebuildCoupon(couponId: string): Promise<void> {
     spent: snapshot.spent,
   });
   if (drained) await markGateBoot(redis, epoch);
-  await logGateRepair(getDb(), {
-    couponId,
-    kind: "rebuild",
-    detail: {
-      uses: snapshot.uses,
-      spent: snapshot.spent,
-      users: snapshot.users.length,
-      locks: snapshot.locks.length,
-      drained,
-    },
+  await onPostgres(() =>
+    logGateRepair(getDb(), {
+      couponId,
+      kind: "rebuild",
+      detail: {
+        uses: snapshot.uses,
+        spent: snapshot.spent,
+        users: snapshot.users.length,
+        locks: snapshot.locks.length,
+        drained,
+      },
+    }),
+  );
+}
+
+/** Postgres failures of a rebuild are not Redis failures: callers must not open the Redis breaker for them. */
+function onPostgres<T>(call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    throw new DependencyUnavailableError(
+      `Postgres failed while rebuilding the gate state: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   });
 }
 
