@@ -3,6 +3,7 @@ import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer } from "@/tools/local-redis";
 import { startUpstashBridge } from "@/tools/upstash-bridge/server";
+import { createRedisHttpRequester } from "../client";
 import {
   beginRebuild,
   commitLock,
@@ -367,7 +368,8 @@ describe("locks: expiry, commit, release", () => {
     const lockId = randomUUID();
     const input = { mode: "lock" as const, lockId, customerId: "c", ttlMs: 60_000, items: [item(couponId)] };
     await reserveUses(redis, input);
-    await expect(reserveUses(redis, input)).rejects.toThrow(/GATE_LOCK_EXISTS/);
+    // The very same request again is a resend (answered as the first, see below); another one is a reuse.
+    await expect(reserveUses(redis, { ...input, customerId: "other" })).rejects.toThrow(/GATE_LOCK_EXISTS/);
     expect((await rawState(couponId)).uses).toBe(1);
   });
 
@@ -462,6 +464,86 @@ describe("restoreUses", () => {
       codes: { "code-1": 1 },
       locks: 0,
     });
+  });
+});
+
+describe("a request sent twice (the transport's resend after a lost answer, or the batcher's per-caller resend)", () => {
+  /** A client whose every request reaches Redis twice; the caller sees the second answer, as after a resend. */
+  function twiceSendingClient(): Redis {
+    const inner = createRedisHttpRequester(process.env.UPSTASH_REDIS_REST_URL!, process.env.UPSTASH_REDIS_REST_TOKEN!);
+    return new Redis({
+      request: async (req) => {
+        await inner.request(req);
+        return inner.request(req);
+      },
+    });
+  }
+
+  it("restoreUses gives a use back once", async () => {
+    const { couponId, epoch } = await loadedCoupon();
+    for (const customer of ["a", "b"]) {
+      const reserved = await reserveUses(redis, {
+        mode: "redeem",
+        lockId: randomUUID(),
+        customerId: customer,
+        ttlMs: 60_000,
+        items: [item(couponId)],
+      });
+      expect(reserved.ok).toBe(true);
+    }
+    const restore = { couponId, codeId: "code-1", customerId: "a", amount: 100, epoch };
+    expect(await restoreUses(twiceSendingClient(), [restore])).toEqual({ restored: 1 });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, users: { b: 1 }, codes: { "code-1": 1 } });
+  });
+
+  it("commitLock commits once and answers as the first send did (not EXPIRED)", async () => {
+    const { couponId } = await loadedCoupon();
+    const lockId = randomUUID();
+    const reserved = await reserveUses(redis, {
+      mode: "lock",
+      lockId,
+      customerId: "c",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+    });
+    expect(reserved.ok).toBe(true);
+    const committed = await commitLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    expect(committed).toMatchObject({
+      ok: true,
+      items: [{ couponId, codeId: "code-1", amount: 100, customerId: "c" }],
+    });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, locks: 0, codes: { "code-1": 1 } });
+  });
+
+  it("reserveUses reserves once (a lock is not refused as a reused lock id, a redemption is not counted twice)", async () => {
+    const { couponId } = await loadedCoupon();
+    const twice = twiceSendingClient();
+    for (const mode of ["lock", "redeem"] as const) {
+      const reserved = await reserveUses(twice, {
+        mode,
+        lockId: randomUUID(),
+        customerId: mode,
+        ttlMs: 60_000,
+        items: [item(couponId)],
+      });
+      expect(reserved.ok).toBe(true);
+    }
+    expect(await rawState(couponId)).toMatchObject({ uses: 2, spent: 200, locks: 1, users: { lock: 1, redeem: 1 } });
+  });
+
+  it("releaseLock gives a lock back once (idempotent by design: a released lock releases nothing)", async () => {
+    const { couponId } = await loadedCoupon();
+    const lockId = randomUUID();
+    await reserveUses(redis, { mode: "lock", lockId, customerId: "d", ttlMs: 60_000, items: [item(couponId)] });
+    await reserveUses(redis, {
+      mode: "lock",
+      lockId: randomUUID(),
+      customerId: "e",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+    });
+    await releaseLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, locks: 1, users: { e: 1 } });
   });
 });
 
@@ -624,7 +706,7 @@ describe("wipeGateState", () => {
       await own.set(`cf:{cp:${couponId}}:rules`, "{}");
       await own.set("unrelated", "1");
       expect(await listGateCouponIds(own)).toEqual([couponId]);
-      expect(await wipeGateState(own)).toEqual({ deleted: 5 });
+      expect(await wipeGateState(own)).toEqual({ deleted: 6 }); // state, users, codes, locks, lock record, op record
       expect((await own.keys("*")).sort()).toEqual([`cf:{cp:${couponId}}:rules`, "unrelated"]);
       expect(
         await reserveUses(own, { mode: "lock", lockId: "L2", customerId: "c", ttlMs: 60_000, items: [item(couponId)] }),

@@ -9,6 +9,8 @@
  * KEYS (5 per coupon): state, users, codes, locks, lock record (lock:<lockId>)
  * ARGV: lockId
  * Returns: number of coupons whose reservation was given back
+ * Safe to resend without an op id: the first run removes the lock id from the ZSET and the record, so a
+ * resent request finds nothing to give back (a resend's answer may say 0; callers do not rely on it).
  * Cluster caveat: several coupons = several hash slots; fine on single-shard Redis / Upstash.
  */
 import type { Redis } from "@upstash/redis";

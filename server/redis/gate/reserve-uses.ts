@@ -5,7 +5,8 @@
  * budget, a customer's per-user limit, or a code's maxRedemptions. All checks of all items run
  * before the first write, so a cart is reserved whole or not at all.
  *
- * KEYS (5 per item i, in item order): state, users, codes, locks, lock record (lock:<lockId>) of item i's coupon
+ * KEYS (5 per item i, in item order): state, users, codes, locks, lock record (lock:<lockId>) of item i's coupon;
+ *      then the op key (op:<lockId> of the first item's coupon)
  * ARGV: mode ("lock" | "redeem"), lockId, customerId ("" = none), ttlMs,
  *       then 8 per item: codeId, amount, expectedVersion, maxRedemptions, maxPerUser, budget, codeMax
  *       ("" = no limit), lock record prefix (to reclaim expired locks)
@@ -15,6 +16,8 @@
  *          error GATE_LOCK_EXISTS               the lock id already holds a reservation on one of the coupons
  * Before checking, up to RECLAIM_PER_CALL expired locks per coupon are given back (housekeeping; it
  * happens even when the reservation then fails).
+ * Safe to resend: the lock id is fresh per call and doubles as the op id; a resent request of a
+ * reservation that went through gets its answer again (not GATE_LOCK_EXISTS, not a second count).
  *
  * Cluster caveat: a multi-coupon cart touches several hash slots (CROSSSLOT on Redis Cluster). We run
  * on single-shard Redis / Upstash; on Cluster, carts would need per-coupon scripts plus compensation.
@@ -31,8 +34,11 @@ const RESERVE_USES = defineGateScript(
   `
 local mode, lock_id, customer, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 if mode ~= 'lock' and mode ~= 'redeem' then return redis.error_reply('ERR gate: bad mode') end
-local n = #KEYS / 5
+local n = (#KEYS - 1) / 5
 local function k(i, j) return KEYS[(i - 1) * 5 + j] end
+local op_key = KEYS[#KEYS]
+local replay = op_replay(op_key)
+if replay then return replay end
 local function a(i, j) return ARGV[4 + (i - 1) * 8 + j] end
 local function limit(s) if s == '' then return nil end return tonumber(s) end
 
@@ -104,7 +110,7 @@ for i = 1, n do
     redis.call('PEXPIREAT', k(i, 5), expires + LOCK_RECORD_GRACE_MS)
   end
 end
-return epochs
+return op_record(op_key, epochs)
 `,
 );
 
@@ -152,6 +158,7 @@ export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promis
       gateKeys.lockPrefix(item.couponId),
     );
   }
+  keys.push(gateKeys.op(items[0]!.couponId, lockId));
 
   const reply = replyArray(RESERVE_USES.name, await runGateScript(redis, RESERVE_USES, keys, args));
   const [kind, ...rest] = reply;
