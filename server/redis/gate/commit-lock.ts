@@ -7,7 +7,7 @@
  *
  * KEYS (4 per coupon of the lock): state, codes, locks, lock record (lock:<lockId>); then the op key
  *      (op:<opId> of the first coupon)
- * ARGV: lockId
+ * ARGV: lockId, the caller's gate generation
  * Returns: {1, epoch, codeId, amount, customerId, ...}  committed (4 per coupon, strings "="-tagged)
  *          {2, index...}                                 coupons not loaded or being rebuilt; nothing changed
  *          {3}                                           EXPIRED: a record is missing or expired; nothing changed
@@ -22,12 +22,12 @@ import { gateKeys } from "./keys";
 import { GateReplyError, replyArray, replyInt, replyString } from "./reply";
 import { defineGateScript, runGateScript } from "./script";
 import type { CommitResult, CommittedItem } from "./types";
-import { assertDistinctCoupons, idArg } from "./validate";
+import { assertDistinctCoupons, generationArg, idArg } from "./validate";
 
 const COMMIT_LOCK = defineGateScript(
   "commit-lock",
   `
-local lock_id = ARGV[1]
+local lock_id, gen = ARGV[1], ARGV[2]
 local n = (#KEYS - 1) / 4
 local function k(i, j) return KEYS[(i - 1) * 4 + j] end
 local op_key = KEYS[#KEYS]
@@ -36,7 +36,7 @@ if replay then return replay end
 
 local not_loaded = {2}
 for i = 1, n do
-  if not is_live(k(i, 1)) then not_loaded[#not_loaded + 1] = i - 1 end
+  if not is_live(k(i, 1), gen) then not_loaded[#not_loaded + 1] = i - 1 end
 end
 if #not_loaded > 1 then return not_loaded end
 
@@ -70,7 +70,7 @@ return op_record(op_key, out)
  */
 export async function commitLock(
   redis: Redis,
-  input: { lockId: string; couponIds: string[]; opId?: string },
+  input: { lockId: string; couponIds: string[]; opId?: string; generation?: number },
 ): Promise<CommitResult> {
   const { lockId, couponIds, opId = randomUUID() } = input;
   idArg("lockId", lockId);
@@ -85,7 +85,10 @@ export async function commitLock(
   ]);
   keys.push(gateKeys.op(couponIds[0]!, opId));
   const name = COMMIT_LOCK.name;
-  const [kind, ...rest] = replyArray(name, await runGateScript(redis, COMMIT_LOCK, keys, [lockId]));
+  const [kind, ...rest] = replyArray(
+    name,
+    await runGateScript(redis, COMMIT_LOCK, keys, [lockId, await generationArg(redis, input.generation)]),
+  );
   switch (replyInt(name, kind)) {
     case 1: {
       if (rest.length !== couponIds.length * 4) throw new GateReplyError(name, `length ${rest.length}`);

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer } from "@/tools/local-redis";
-import { startUpstashBridge } from "@/tools/upstash-bridge/server";
 import { createRedisHttpRequester } from "../client";
 import {
   beginRebuild,
@@ -18,7 +16,6 @@ import {
   reserveUses,
   restoreUses,
   setCouponLiveStatus,
-  wipeGateState,
   type GateLimits,
   type ReserveItem,
   type ReserveResult,
@@ -692,29 +689,48 @@ describe("rebuild protocol", () => {
   });
 });
 
-describe("wipeGateState", () => {
-  it("deletes every gate key and keeps cached rules (own redis-server: it wipes everything)", async () => {
-    const server = await startRedisServer();
-    const bridge = await startUpstashBridge({ redisUrl: server.url, token: "wipe" });
-    const own = new Redis({ url: bridge.url, token: "wipe", enableTelemetry: false });
-    try {
-      const couponId = randomUUID();
-      const token = randomUUID();
-      await beginRebuild(own, couponId, token);
-      await finishRebuild(own, couponId, token, { epoch: "e", status: "ACTIVE", version: 1, uses: 0, spent: 0 });
-      await reserveUses(own, { mode: "lock", lockId: "L1", customerId: "c", ttlMs: 60_000, items: [item(couponId)] });
-      await own.set(`cf:{cp:${couponId}}:rules`, "{}");
-      await own.set("unrelated", "1");
-      expect(await listGateCouponIds(own)).toEqual([couponId]);
-      expect(await wipeGateState(own)).toEqual({ deleted: 6 }); // state, users, codes, locks, lock record, op record
-      expect((await own.keys("*")).sort()).toEqual([`cf:{cp:${couponId}}:rules`, "unrelated"]);
-      expect(
-        await reserveUses(own, { mode: "lock", lockId: "L2", customerId: "c", ttlMs: 60_000, items: [item(couponId)] }),
-      ).toEqual({ ok: false, notLoaded: [couponId] });
-    } finally {
-      await bridge.close();
-      await server.stop();
-    }
+describe("gate generations (a change of the shared gate mode outdates every state at once, no wipe)", () => {
+  const reserveAt = (couponId: string, generation: number) =>
+    reserveUses(redis, {
+      mode: "redeem",
+      lockId: randomUUID(),
+      customerId: "g",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+      generation,
+    });
+
+  it("state loaded under an older generation is not trusted, and a newer generation rebuilds over it", async () => {
+    const couponId = randomUUID();
+    const first = randomUUID();
+    expect(await beginRebuild(redis, couponId, first, { generation: 1_000 })).toEqual({ won: true });
+    const totals = { epoch: "e1", status: "ACTIVE" as const, version: 1, uses: 3, spent: 300 };
+    expect(await finishRebuild(redis, couponId, first, totals)).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 1_000)).ok).toBe(true);
+
+    expect(await reserveAt(couponId, 1_001)).toEqual({ ok: false, notLoaded: [couponId] });
+    const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }], { generation: 1_001 });
+    expect(usage?.loaded).toBe(false);
+    // A caller behind the state's generation cannot claim it; the current generation can, though it is loaded.
+    expect(await beginRebuild(redis, couponId, randomUUID(), { generation: 999 })).toEqual({ won: false });
+    const second = randomUUID();
+    expect(await beginRebuild(redis, couponId, second, { generation: 1_001 })).toEqual({ won: true });
+    expect(await finishRebuild(redis, couponId, second, { ...totals, epoch: "e2" })).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 1_001)).ok).toBe(true);
+    expect(await reserveAt(couponId, 1_000)).toEqual({ ok: false, notLoaded: [couponId] });
+  });
+
+  it("a rebuild claimed under an older generation is taken over at once and can no longer write or publish", async () => {
+    const couponId = randomUUID();
+    const old = randomUUID();
+    expect(await beginRebuild(redis, couponId, old, { generation: 2_000 })).toEqual({ won: true });
+    const current = randomUUID();
+    expect(await beginRebuild(redis, couponId, current, { generation: 2_001 })).toEqual({ won: true });
+    expect(await loadRebuildChunk(redis, couponId, old, { users: { u: 5 } })).toEqual({ ok: false });
+    const totals = { epoch: "e", status: "ACTIVE" as const, version: 1, uses: 0, spent: 0 };
+    expect(await finishRebuild(redis, couponId, old, totals)).toEqual({ ok: false });
+    expect(await finishRebuild(redis, couponId, current, totals)).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 2_001)).ok).toBe(true);
   });
 });
 

@@ -14,7 +14,6 @@ export { finishRebuild } from "./finish-rebuild";
 export { reclaimExpiredLocks, MAX_RECLAIM_PER_SWEEP } from "./reclaim-expired-locks";
 export { setCouponLiveStatus } from "./set-coupon-live-status";
 export { listGateCouponIds } from "./list-gate-coupon-ids";
-export { wipeGateState } from "./wipe-gate-state";
 export { dropCouponState } from "./drop-coupon-state";
 export { gateKeys } from "./keys";
 export { GateReplyError } from "./reply";

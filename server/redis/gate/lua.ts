@@ -28,10 +28,12 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Counters are trustworthy only when loaded from Postgres and no rebuild is running.
-local function is_live(state)
-  local s = redis.call('HMGET', state, 'loaded', 'rebuilding')
-  return s[1] == '1' and not s[2]
+-- Counters are trustworthy only when loaded from Postgres under the caller's generation (the shared
+-- gate mode's: circuit-breaker.ts) and no rebuild is running. State of another generation is never
+-- trusted: it predates a change of mode, so Postgres may have moved on without it.
+local function is_live(state, gen)
+  local s = redis.call('HMGET', state, 'loaded', 'rebuilding', 'gen')
+  return s[1] == '1' and not s[2] and s[3] == gen
 end
 
 -- Operation ids make a script safe to resend (the transport's retry, the batcher's per-caller resend):

@@ -8,7 +8,7 @@
  * never below its live reservations.
  *
  * KEYS (3 per item): state, users, codes of the item's coupon; then the op key (op:<opId> of the first item's coupon)
- * ARGV (4 per item): codeId, customerId ("" = none), amount, epoch
+ * ARGV (4 per item): codeId, customerId ("" = none), amount, epoch; last: the caller's gate generation
  * Returns: number of items restored
  * Safe to resend: the answer is recorded under the op id; a resent request (same op id) gets it again
  * and gives nothing back a second time.
@@ -20,12 +20,13 @@ import { assertCouponId, gateKeys } from "./keys";
 import { replyInt } from "./reply";
 import { defineGateScript, runGateScript } from "./script";
 import type { RestoreItem } from "./types";
-import { codeIdArg, idArg, intArg } from "./validate";
+import { codeIdArg, generationArg, idArg, intArg } from "./validate";
 
 const RESTORE_USES = defineGateScript(
   "restore-uses",
   `
 local n = (#KEYS - 1) / 3
+local gen = ARGV[#ARGV]
 local op_key = KEYS[#KEYS]
 local replay = op_replay(op_key)
 if replay then return replay end
@@ -33,7 +34,7 @@ local restored = 0
 for i = 1, n do
   local state, users, codes = KEYS[(i - 1) * 3 + 1], KEYS[(i - 1) * 3 + 2], KEYS[(i - 1) * 3 + 3]
   local code, customer, amount, epoch = ARGV[(i - 1) * 4 + 1], ARGV[(i - 1) * 4 + 2], tonumber(ARGV[(i - 1) * 4 + 3]), ARGV[(i - 1) * 4 + 4]
-  if is_live(state) and redis.call('HGET', state, 'epoch') == epoch then
+  if is_live(state, gen) and redis.call('HGET', state, 'epoch') == epoch then
     lower(state, 'uses', 1, false)
     lower(state, 'spent', amount, false)
     if customer ~= '' then lower(users, customer, 1, true) end
@@ -54,7 +55,7 @@ return op_record(op_key, restored)
 export async function restoreUses(
   redis: Redis,
   items: RestoreItem[],
-  opts: { opId?: string } = {},
+  opts: { opId?: string; generation?: number } = {},
 ): Promise<{ restored: number }> {
   if (items.length === 0) return { restored: 0 };
   const opId = idArg("opId", opts.opId ?? randomUUID());
@@ -71,5 +72,6 @@ export async function restoreUses(
     );
   }
   keys.push(gateKeys.op(items[0]!.couponId, opId));
+  args.push(await generationArg(redis, opts.generation));
   return { restored: replyInt(RESTORE_USES.name, await runGateScript(redis, RESTORE_USES, keys, args)) };
 }
