@@ -36,21 +36,34 @@ export type GateMode = { kind: "redis" } | { kind: "postgres" } | { kind: "drain
 export const GATE_WRITE_DEADLINE_MS = 2_000;
 /** How long a process trusts the mode it read. */
 export const LEASE_MS = 1_000;
-/** After a change of mode: every lease taken before it, a request in flight and an approved write have ended. */
-export const DRAIN_MS = LEASE_MS + REDIS_REQUEST_TIMEOUT_MS + GATE_WRITE_DEADLINE_MS + 500;
+/**
+ * After a change of mode: every lease taken before it has run out, a script sent under it has run (one
+ * request timeout waiting for its batch, one in flight) and what it approved has been written.
+ */
+export const DRAIN_MS = LEASE_MS + 2 * REDIS_REQUEST_TIMEOUT_MS + GATE_WRITE_DEADLINE_MS + 500;
 const POLL_MS = 200;
 const PROBE_EVERY_MS = 500;
-const FIRST_READ_TIMEOUT_MS = 5_000;
+/** How long a gate call waits for a fresh read of the mode before giving up (GateModeUnknownError). */
+const FRESH_READ_WAIT_MS = 2 * LEASE_MS;
+
+/** This process could not read the shared mode lately: no gate script may run. Not a Redis failure. */
+export class GateModeUnknownError extends Error {
+  constructor(detail: string) {
+    super(`gate: the shared gate mode could not be read lately (${detail})`);
+    this.name = "GateModeUnknownError";
+  }
+}
 
 type View = { mode: "redis" | "postgres"; generation: number; readAtMs: number; drainUntilMs: number };
 type ScopeState = {
   redis: Redis;
   view?: View;
+  /** Resolved at each read of the row. */
+  nextView: Promise<void>;
+  gotView: () => void;
   /** This process saw Redis fail while trusting this generation (-1: before its first read). */
   failedAt?: number;
   lastProbeMs: number;
-  firstView: Promise<void>;
-  gotFirstView: () => void;
   wake?: () => void;
   lastError?: string;
 };
@@ -71,9 +84,7 @@ function scopeState(redis: Redis): ScopeState {
   const scope = redisScope(redis);
   let s = breaker().scopes.get(scope);
   if (!s) {
-    let gotFirstView!: () => void;
-    const firstView = new Promise<void>((resolve) => (gotFirstView = resolve));
-    s = { redis, lastProbeMs: 0, firstView, gotFirstView };
+    s = { redis, lastProbeMs: 0, ...viewSignal() };
     breaker().scopes.set(scope, s);
     void followSharedMode(scope, s);
   }
@@ -93,30 +104,34 @@ export function currentGateMode(now = Date.now()): GateMode {
 }
 
 /**
- * The generation gate scripts compare with their coupon's state (waits for the first read of the mode).
- * Gate wrappers take it by default; pass it to pin one.
+ * The generation gate scripts compare with their coupon's state, from a read of the mode within the
+ * lease: a script is never sent on a stale view (it waits for a fresh read, or throws
+ * GateModeUnknownError). Gate wrappers take it by default; pass it to pin one.
  */
 export async function gateGeneration(redis: Redis): Promise<number> {
   const s = scopeState(redis);
-  if (!s.view) {
+  const deadline = Date.now() + FRESH_READ_WAIT_MS;
+  for (;;) {
+    const view = s.view;
+    if (view && Date.now() - view.readAtMs <= LEASE_MS) return view.generation;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new GateModeUnknownError(s.lastError ?? "no answer from Postgres");
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      s.firstView,
-      new Promise<void>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`gate: the shared gate mode could not be read (${s.lastError ?? "no answer"})`)),
-          FIRST_READ_TIMEOUT_MS,
-        );
-      }),
-    ]).finally(() => clearTimeout(timer));
+    await Promise.race([s.nextView, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+    clearTimeout(timer);
   }
-  return s.view!.generation;
+}
+
+function viewSignal(): { nextView: Promise<void>; gotView: () => void } {
+  let gotView!: () => void;
+  const nextView = new Promise<void>((resolve) => (gotView = resolve));
+  return { nextView, gotView };
 }
 
 /** Called when a gate call to Redis failed (network, timeout, server error). */
 export function reportRedisFailure(error: unknown): void {
   const redis = getRedis();
-  if (!redis) return;
+  if (!redis || error instanceof GateModeUnknownError) return;
   const s = scopeState(redis);
   const generation = s.view?.generation ?? -1;
   if (s.failedAt !== undefined && s.failedAt >= generation) return;
@@ -184,7 +199,9 @@ function accept(s: ScopeState, row: GateModeRow, sentAt: number): void {
   s.view = { mode: row.mode, generation: row.generation, readAtMs: sentAt, drainUntilMs: Date.now() + row.drainLeftMs };
   if (s.failedAt === -1) s.failedAt = row.generation;
   else if (s.failedAt !== undefined && row.generation > s.failedAt) s.failedAt = undefined;
-  s.gotFirstView();
+  const gotView = s.gotView;
+  Object.assign(s, viewSignal());
+  gotView();
 }
 
 async function answersPing(redis: Redis): Promise<boolean> {
