@@ -9,7 +9,13 @@ import {
 import { deleteExpiredIdempotencyKeys } from "@/server/db/queries/idempotency";
 import { currentGateMode, DRAIN_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { dropCouponState, listGateCouponIds, readUsage, reclaimExpiredLocks } from "@/server/redis/gate";
+import {
+  dropCouponState,
+  dropStaleState,
+  listGateCouponIds,
+  readUsage,
+  reclaimExpiredLocks,
+} from "@/server/redis/gate";
 import { setCouponDrainUntil } from "@/server/redis/gate-boot";
 import { env } from "@/server/env";
 import { ensureGateState } from "./ensure-gate-state";
@@ -45,6 +51,8 @@ export type ReconcileReport = {
   refreshedCounters: number;
   /** Coupons whose check failed on the Postgres side (logged; the next pass tries again). */
   failedCoupons: string[];
+  /** Coupons whose keys from an older gate generation were freed. */
+  droppedStale: number;
 };
 
 type Observation = {
@@ -81,6 +89,7 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
     deletedIdempotencyKeys: 0,
     refreshedCounters: 0,
     failedCoupons: [],
+    droppedStale: 0,
   };
   const expired = await expireStaleLocks(db);
   report.expiredLocks = expired.length;
@@ -119,7 +128,11 @@ async function reconcileCoupon(redis: Redis, couponId: string, now: number, repo
   const { reclaimed } = await onRedis(() => reclaimExpiredLocks(redis, couponId, 1_000));
   report.reclaimedLocks += reclaimed.length;
   const [usage] = await onRedis(() => readUsage(redis, [{ couponId, codeIds: [], customerId: null }]));
-  if (!usage?.loaded) return;
+  if (!usage?.loaded) {
+    // Keys of an older gate generation are never trusted again: free them (atomically; current state is kept).
+    if ((await onRedis(() => dropStaleState(redis, couponId))).dropped) report.droppedStale += 1;
+    return;
+  }
   const snapshot = await db.transaction((tx) => readCouponGateSnapshot(tx, couponId), {
     isolationLevel: "repeatable read",
     accessMode: "read only",

@@ -6,6 +6,7 @@ import {
   beginRebuild,
   commitLock,
   dropCouponState,
+  dropStaleState,
   finishRebuild,
   gateKeys,
   listGateCouponIds,
@@ -718,6 +719,35 @@ describe("gate generations (a change of the shared gate mode outdates every stat
     expect(await finishRebuild(redis, couponId, second, { ...totals, epoch: "e2" })).toEqual({ ok: true });
     expect((await reserveAt(couponId, 1_001)).ok).toBe(true);
     expect(await reserveAt(couponId, 1_000)).toEqual({ ok: false, notLoaded: [couponId] });
+  });
+
+  it("dropStaleState frees only state of an older generation", async () => {
+    const couponId = randomUUID();
+    const token = randomUUID();
+    expect(await beginRebuild(redis, couponId, token, { generation: 3_000 })).toEqual({ won: true });
+    const totals = { epoch: "e", status: "ACTIVE" as const, version: 1, uses: 0, spent: 0 };
+    expect(await finishRebuild(redis, couponId, token, totals)).toEqual({ ok: true });
+    await reserveUses(redis, {
+      mode: "lock",
+      lockId: "L",
+      customerId: "c",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+      generation: 3_000,
+    });
+    expect(await dropStaleState(redis, couponId, { generation: 3_000 })).toEqual({ dropped: false });
+    expect(await dropStaleState(redis, couponId, { generation: 2_999 })).toEqual({ dropped: false });
+    expect((await reserveAt(couponId, 3_000)).ok).toBe(true);
+    expect(await dropStaleState(redis, couponId, { generation: 3_001 })).toEqual({ dropped: true });
+    expect(
+      await redis.exists(
+        gateKeys.state(couponId),
+        gateKeys.users(couponId),
+        gateKeys.codes(couponId),
+        gateKeys.locks(couponId),
+        gateKeys.lock(couponId, "L"),
+      ),
+    ).toBe(0);
   });
 
   it("a rebuild claimed under an older generation is taken over at once and can no longer write or publish", async () => {

@@ -15,6 +15,7 @@ export { reclaimExpiredLocks, MAX_RECLAIM_PER_SWEEP } from "./reclaim-expired-lo
 export { setCouponLiveStatus } from "./set-coupon-live-status";
 export { listGateCouponIds } from "./list-gate-coupon-ids";
 export { dropCouponState } from "./drop-coupon-state";
+export { dropStaleState } from "./drop-stale-state";
 export { gateKeys } from "./keys";
 export { GateReplyError } from "./reply";
 export { LOCK_RECORD_GRACE_MS, RECLAIM_PER_CALL } from "./lua";
