@@ -8,6 +8,7 @@ import { claimIdempotencyKeys, takeOverStaleKey } from "@/server/db/queries/idem
 import { idempotencyKeys } from "@/server/db/schema";
 import { countRedemptions, makeTestCoupon } from "./gate-test-fixtures";
 import { runIdempotent } from "./run-idempotent";
+import { openJson } from "@/server/crypto/code-secrets";
 
 // runIdempotent against the real Postgres: a key taken over from an owner presumed dead (30 s without
 // an answer) belongs to the new owner only; the old owner's late answer or release touches nothing.
@@ -51,7 +52,8 @@ async function rowOf(ref: { scope: string; key: string }) {
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
-  return row;
+  // The stored answer is sealed (no plaintext code at rest): open it to compare.
+  return row && { ...row, response: openJson(row.response) };
 }
 
 describe("runIdempotent after a takeover", () => {
