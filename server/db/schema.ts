@@ -27,6 +27,8 @@ export const users = pgTable(
     role: userRole().notNull().default("shopper"),
     // argon2id PHC string; never the password itself.
     passwordHash: text().notNull(),
+    // Set: the account can no longer sign in, and its open sessions end within a minute.
+    disabledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 import { createBatcher } from "@/server/batching";
+import { openJson, sealJson } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import {
   claimIdempotencyKeys,
@@ -82,7 +83,7 @@ export async function runIdempotent<T>(
     if (existing.requestHash !== requestHash || existing.operation !== ref.operation) {
       throw new IdempotencyMismatchError("This idempotency key was already used with a different request.");
     }
-    if (existing.status === "DONE") return replay<T>(existing.response as StoredOutcome);
+    if (existing.status === "DONE") return replay<T>(openJson(existing.response) as StoredOutcome);
     if (Date.now() > deadline)
       throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -97,12 +98,16 @@ async function executeOwned<T>(
   let completed = false;
   const answer: IdempotentAnswer = {
     key: keyRef,
-    stored: (value): StoredOutcome => ({ ok: true, value }),
+    // Answers name codes: stored sealed (AES-GCM), so a dump of idempotency_keys yields none.
+    stored: (value) => sealJson({ ok: true, value } satisfies StoredOutcome),
     done: () => void (completed = true),
   };
   try {
     const result = await execute(answer);
-    if (!completed && !(await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome)))
+    if (
+      !completed &&
+      !(await completeIdempotencyKey(db, keyRef, sealJson({ ok: true, value: result } satisfies StoredOutcome)))
+    )
       return answerOfNewOwner(keyRef);
     return result;
   } catch (error) {
@@ -112,13 +117,17 @@ async function executeOwned<T>(
     if (error instanceof DomainError) {
       // A refusal is an answer too: a retry gets the same one, and nothing was reserved.
       const rejected = error instanceof CheckoutRejectedError ? error.rejected : undefined;
-      const stored = await completeIdempotencyKey(db, keyRef, {
-        ok: false,
-        reason: error.reason,
-        message: error.message,
-        details: error.details,
-        rejected,
-      } satisfies StoredOutcome);
+      const stored = await completeIdempotencyKey(
+        db,
+        keyRef,
+        sealJson({
+          ok: false,
+          reason: error.reason,
+          message: error.message,
+          details: error.details,
+          rejected,
+        } satisfies StoredOutcome),
+      );
       if (!stored) return answerOfNewOwner(keyRef);
     } else {
       await releaseIdempotencyKey(db, keyRef).catch(() => undefined);
@@ -130,7 +139,7 @@ async function executeOwned<T>(
 /** This owner lost the key to a takeover: replay the new owner's answer, or say it is still running. */
 async function answerOfNewOwner<T>(keyRef: { scope: string; key: string }): Promise<T> {
   const row = await readIdempotencyKey(getDb(), keyRef);
-  if (row?.status === "DONE") return replay<T>(row.response as StoredOutcome);
+  if (row?.status === "DONE") return replay<T>(openJson(row.response) as StoredOutcome);
   throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
 }
 

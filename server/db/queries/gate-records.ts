@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { openJson, sealJson } from "@/server/crypto/code-secrets";
 import { executePrepared, type Executor, type SqlTarget } from "../client";
 import { lockItems, locks, redemptions, type RedemptionRow } from "../schema";
 
@@ -18,7 +19,7 @@ export async function findLock(db: Executor, id: string) {
   const [lock] = await db.select().from(locks).where(eq(locks.id, id)).limit(1);
   if (!lock) return undefined;
   const items = await db.select().from(lockItems).where(eq(lockItems.lockId, id));
-  return { ...lock, items };
+  return { ...lock, quote: openJson(lock.quote), items };
 }
 
 /** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
@@ -217,7 +218,7 @@ function pgBool(value: boolean): "t" | "f" {
   return value ? "t" : "f";
 }
 
-/** Lock, as one statement: the lock, its items and the idempotent answer. */
+/** Lock, as one statement: the lock, its items and the idempotent answer. The stored quote names codes: it is sealed (AES-GCM). */
 export async function insertLockAnswered(
   db: SqlTarget,
   lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
@@ -240,7 +241,7 @@ export async function insertLockAnswered(
       for update),
     l as (
       insert into locks (id, customer_id, expires_at, cart, quote)
-      select ${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(lock.quote)}::jsonb
+      select ${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(sealJson(lock.quote))}::jsonb
       where exists (select 1 from owned)
       returning id),
     i as (insert into lock_items (lock_id, code_id, coupon_id, customer_id, amount) select * from (values ${items}) v(a, b, c, d, e) where exists (select 1 from l) returning 1)
