@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { openJson } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { IdempotencyKeyLostError, insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
@@ -8,7 +9,6 @@ import { claimIdempotencyKeys, takeOverStaleKey } from "@/server/db/queries/idem
 import { idempotencyKeys } from "@/server/db/schema";
 import { countRedemptions, makeTestCoupon } from "./gate-test-fixtures";
 import { runIdempotent } from "./run-idempotent";
-import { openJson } from "@/server/crypto/code-secrets";
 
 // runIdempotent against the real Postgres: a key taken over from an owner presumed dead (30 s without
 // an answer) belongs to the new owner only; the old owner's late answer or release touches nothing.
@@ -47,13 +47,13 @@ async function ageClaim(ref: { scope: string; key: string }) {
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
 }
 
+/** The key's row, its answer opened (answers are stored sealed). */
 async function rowOf(ref: { scope: string; key: string }) {
   const [row] = await getDb()
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
-  // The stored answer is sealed (no plaintext code at rest): open it to compare.
-  return row && { ...row, response: openJson(row.response) };
+  return row && { ...row, response: row.response === null ? null : openJson(row.response) };
 }
 
 describe("runIdempotent after a takeover", () => {
