@@ -47,13 +47,13 @@ async function ageClaim(ref: { scope: string; key: string }) {
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
 }
 
-/** The key's row, its answer opened (answers are stored sealed: they name codes). */
+/** The key's row, its answer opened (answers are stored sealed). */
 async function rowOf(ref: { scope: string; key: string }) {
   const [row] = await getDb()
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
-  return row && { ...row, response: openJson(row.response) };
+  return row && { ...row, response: row.response === null ? null : openJson(row.response) };
 }
 
 describe("runIdempotent after a takeover", () => {
