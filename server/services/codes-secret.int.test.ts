@@ -10,6 +10,7 @@ import { callTrpcHttp, sessionFor } from "@/server/api/test-http";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { insertLockAnswered } from "@/server/db/queries/gate-records";
+import { claimIdempotencyKeys } from "@/server/db/queries/idempotency";
 import { createUser } from "./create-user";
 
 type Account = { id: string; email: string; role: "admin" | "viewer" | "shopper" };
@@ -201,6 +202,9 @@ describe("no plaintext code at rest or in logs", () => {
   it("a driver error on the statement that stores a lock names no code (its parameters are sealed)", async () => {
     const code = `LEAK-${RUN}`;
     plaintexts.push(code);
+    // The key must be claimed (and ours) for the statement to insert the lock at all.
+    const keyRef = { scope: shopper.id, key: `driver-error-${RUN}`, ownerToken: randomUUID() };
+    await claimIdempotencyKeys(getDb(), [{ ...keyRef, operation: "checkout.lock", requestHash: "x", ttlHours: 1 }]);
     let error: unknown;
     try {
       // A code id that does not exist: the foreign key refuses the lock item, and the driver's error carries every parameter.
@@ -214,7 +218,7 @@ describe("no plaintext code at rest or in logs", () => {
           quote: { quote: { applied: [{ code }] }, items: [{ code }] },
           items: [{ codeId: randomUUID(), couponId: randomUUID(), amount: 1 }],
         },
-        { scope: shopper.id, key: `driver-error-${RUN}`, response: { sealed: "x" } },
+        { ...keyRef, response: { sealed: "x" } },
       );
     } catch (caught) {
       error = caught;
