@@ -18,7 +18,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
       <RoleProvider role={role}>
         <div className="grid gap-8 md:grid-cols-[13rem_minmax(0,1fr)]">
           <aside className="space-y-4 md:sticky md:top-4 md:self-start">
-            <div className="flex items-center justify-between px-3">
+            <div className="flex flex-wrap items-center justify-between gap-1 px-3">
               <p className="text-muted-foreground text-xs font-semibold tracking-wide uppercase">Admin console</p>
               {role === "viewer" && (
                 <Badge variant="warning" title="You can see everything and change nothing.">
