@@ -98,6 +98,8 @@ export function CouponDetail({ id }: { id: string }) {
               <TableSkeleton rows={3} columns={1} />
             ) : timeline.isError ? (
               <ErrorState error={timeline.error} />
+            ) : timeline.data.items.length === 0 ? (
+              <p className="text-muted-foreground text-sm">No recorded changes (the demo seed writes none).</p>
             ) : (
               <ol className="max-h-96 space-y-3 overflow-y-auto text-sm" data-testid="coupon-timeline">
                 {timeline.data.items.map((entry) => (

@@ -119,8 +119,13 @@ export function CouponForm({
     setFormError(null);
     const idempotencyKey = `${formKey}-${fingerprint(JSON.stringify(input))}`;
     const { lifecycleStatus, ...rest } = input;
-    if (coupon) update.mutate({ ...rest, id: coupon.id, expectedVersion: coupon.version, idempotencyKey });
-    else create.mutate({ ...rest, status: lifecycleStatus, idempotencyKey });
+    if (coupon) {
+      // The date inputs hold minutes: an untouched date keeps its stored value (seconds included).
+      const { dirtyFields } = form.formState;
+      const validFrom = dirtyFields.validFrom ? rest.validFrom : coupon.validFrom;
+      const validUntil = dirtyFields.validUntil || dirtyFields.neverExpires ? rest.validUntil : coupon.validUntil;
+      update.mutate({ ...rest, validFrom, validUntil, id: coupon.id, expectedVersion: coupon.version, idempotencyKey });
+    } else create.mutate({ ...rest, status: lifecycleStatus, idempotencyKey });
   };
 
   const onSubmit = (input: CreateCouponInput) => {

@@ -45,7 +45,11 @@ export function RedemptionsTable({ items, showCoupon = true }: { items: Redempti
     {
       id: "customer",
       header: "Customer",
-      cell: ({ row }) => <span className="font-mono text-xs">{row.original.customerId}</span>,
+      cell: ({ row }) => (
+        <span className="font-mono text-xs" title={row.original.customerId}>
+          {row.original.customerId.length > 14 ? `${row.original.customerId.slice(0, 8)}…` : row.original.customerId}
+        </span>
+      ),
     },
     { id: "amount", header: "Discount", cell: ({ row }) => formatAmount(row.original.amount, row.original.currency) },
     {

@@ -72,7 +72,7 @@ export function describeCouponRules(rules: Rules): string[] {
   lines.push(
     rules.maxRedemptions === null
       ? "No limit on total uses."
-      : `At most ${rules.maxRedemptions.toLocaleString("en-US")} uses in total.`,
+      : `At most ${rules.maxRedemptions.toLocaleString("en-US")} ${rules.maxRedemptions === 1 ? "use" : "uses"} in total.`,
   );
   if (rules.maxRedemptionsPerUser !== null)
     lines.push(

@@ -67,8 +67,20 @@ export async function voidRedemption(
           action: "redemption.void",
           targetType: "redemption",
           targetId: row.id,
-          before: { voidedAt: null, couponId: row.couponId, orderId: row.orderId, amount: row.amount },
-          after: { voidedAt: row.voidedAt, voidReason: row.voidReason, usesRestored: row.usesRestored },
+          before: {
+            couponId: row.couponId,
+            orderId: row.orderId,
+            voidedAt: null,
+            voidReason: null,
+            usesRestored: false,
+          },
+          after: {
+            couponId: row.couponId,
+            orderId: row.orderId,
+            voidedAt: row.voidedAt,
+            voidReason: row.voidReason,
+            usesRestored: row.usesRestored,
+          },
         });
       return rows.map((r) => ({
         id: r.id,
