@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     select 'Bench sale ' || g, (array['PERCENT','FIXED','FREE_SHIPPING'])[1 + g % 3]::coupon_kind,
       case g % 3 when 0 then 1 + g % 5000 when 1 then 100 + g % 900 else null end, 'USD',
       (array['ACTIVE','ACTIVE','ACTIVE','DISABLED','DRAFT','ARCHIVED'])[1 + g % 6]::coupon_status,
-      now() - make_interval(days => 60 - g % 90), now() + make_interval(days => g % 120 - 30),
+      now() - make_interval(days => 60 - g % 90), now() - make_interval(days => 60 - g % 90) + make_interval(days => 1 + g % 100),
       case when g % 4 = 0 then null else 1000 end,
       now() - make_interval(secs => g), now() - make_interval(secs => g)
     from generate_series(1, ${COUPONS}) g`);
