@@ -1,6 +1,7 @@
 import { getDb, type Executor } from "@/server/db/client";
 import { insertAuditEntry } from "@/server/db/queries/audit-log";
 import { completeIdempotencyKey } from "@/server/db/queries/idempotency";
+import { InProgressError } from "./errors";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
 
 /** Who makes an admin change (null id: the system, e.g. a script). */
@@ -38,7 +39,9 @@ export async function runAdminMutation<T>(
             after: toJson(entry.after),
           });
         const result = await change(tx, audit);
-        if (answer) await completeIdempotencyKey(tx, answer.key, answer.stored(result));
+        // The key was taken over (this call was presumed dead): roll the change back, the owner answers.
+        if (answer && !(await completeIdempotencyKey(tx, answer.key, answer.stored(result))))
+          throw new InProgressError("Another attempt with this idempotency key took over; retry to get its answer.");
         return result;
       })
       .then((result) => {

@@ -3,7 +3,8 @@ import type { Session } from "next-auth";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
-import { authenticateUser } from "@/server/services/authenticate-user";
+import { getDb } from "@/server/db/client";
+import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { createCaller } from "../../root";
 
 const CART = {
@@ -21,7 +22,7 @@ const as = (role: Role) =>
 beforeAll(async () => {
   for (const role of ["admin", "viewer", "shopper"] as const) {
     const account = DEMO_ACCOUNTS.find((a) => a.role === role)!;
-    const user = await authenticateUser(account.email, account.password);
+    const user = await findUserByEmail(getDb(), account.email);
     sessions[role] = { user: { id: user!.id, email: user!.email, role }, expires: "2099-01-01" };
   }
 });
