@@ -57,10 +57,10 @@ export function RedemptionsTable({ items, showCoupon = true }: { items: Redempti
       header: "State",
       cell: ({ row }) =>
         row.original.voidedAt ? (
-          <span title={row.original.voidReason ?? undefined}>
-            <Badge variant="secondary">voided</Badge>{" "}
-            <span className="text-muted-foreground text-xs">{row.original.voidReason}</span>
-          </span>
+          <div className="max-w-48 whitespace-normal" title={row.original.voidReason ?? undefined}>
+            <Badge variant="secondary">voided</Badge>
+            <p className="text-muted-foreground mt-0.5 line-clamp-2 text-xs">{row.original.voidReason}</p>
+          </div>
         ) : (
           <Badge variant="success">redeemed</Badge>
         ),
