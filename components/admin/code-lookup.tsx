@@ -82,6 +82,9 @@ export function CodeLookup() {
             <CardHeader>
               <CardTitle>History</CardTitle>
             </CardHeader>
+            {result.data.redemptions.length === 0 && result.data.history.length === 0 && (
+              <p className="text-muted-foreground text-sm">Never redeemed, and no recorded changes.</p>
+            )}
             <ol className="space-y-2 text-sm">
               {[
                 ...result.data.redemptions.map((r) => ({
