@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
 import { readApiSession } from "@/server/auth/read-api-session";
+import { errorResponseMeta } from "./errors";
 import { appRouter } from "./root";
 import { createTRPCContext } from "./trpc";
 
@@ -65,6 +66,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     req: request,
     path: url.pathname.startsWith(TRPC_BASE_PATH) ? url.pathname.slice(TRPC_BASE_PATH.length) : url.pathname.slice(1),
     error: null,
+    responseMeta: errorResponseMeta,
     createContext: async () =>
       createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }) }),
   });

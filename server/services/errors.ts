@@ -56,9 +56,15 @@ export class InProgressError extends Error {
   override name = "InProgressError";
 }
 
-/** A dependency (Postgres) is down: 503, the client may retry. */
+/** A dependency (Postgres) is down, or the gate is full: 503, the client may retry after `retryAfterSeconds`. */
 export class DependencyUnavailableError extends Error {
   override name = "DependencyUnavailableError";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+  }
 }
 
 // Postgres errors arrive wrapped (drizzle puts the driver's error in `cause`): look down the chain.

@@ -1,4 +1,5 @@
 import type { Cart } from "@/server/domain/schemas";
+import { admitCheckout } from "./admit-checkout";
 import { reserveCheckout, type CheckoutCustomerCaller, type LockResult } from "./reserve-checkout";
 import { runIdempotent } from "./run-idempotent";
 import { guardCodeGuesses } from "./validate-checkout";
@@ -9,15 +10,17 @@ export async function lockCheckout(
   caller: CheckoutCustomerCaller,
   opts: { ttlMs?: number } = {},
 ): Promise<LockResult> {
-  return guardCodeGuesses(caller, () =>
-    runIdempotent(
-      {
-        scope: caller.customer.id,
-        key: input.idempotencyKey,
-        operation: "lock",
-        payload: { codes: input.codes, cart: input.cart },
-      },
-      (complete) => reserveCheckout("lock", input, caller, complete, opts) as Promise<LockResult>,
+  return admitCheckout(() =>
+    guardCodeGuesses(caller, () =>
+      runIdempotent(
+        {
+          scope: caller.customer.id,
+          key: input.idempotencyKey,
+          operation: "lock",
+          payload: { codes: input.codes, cart: input.cart },
+        },
+        (complete) => reserveCheckout("lock", input, caller, complete, opts) as Promise<LockResult>,
+      ),
     ),
   );
 }

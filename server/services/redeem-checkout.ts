@@ -1,4 +1,5 @@
 import type { Cart } from "@/server/domain/schemas";
+import { admitCheckout } from "./admit-checkout";
 import { redeemLock, reserveCheckout, type CheckoutCustomerCaller, type RedeemResult } from "./reserve-checkout";
 import { runIdempotent } from "./run-idempotent";
 import { guardCodeGuesses } from "./validate-checkout";
@@ -13,10 +14,12 @@ export async function redeemCheckout(input: RedeemInput, caller: CheckoutCustome
   const { idempotencyKey, ...payload } = input;
   const ref = { scope: caller.customer.id, key: idempotencyKey, operation: "redeem", payload };
   if ("lockId" in input)
-    return runIdempotent(ref, (complete) =>
-      redeemLock({ lockId: input.lockId, orderId: input.orderId }, caller, complete),
+    return admitCheckout(() =>
+      runIdempotent(ref, (complete) => redeemLock({ lockId: input.lockId, orderId: input.orderId }, caller, complete)),
     );
-  return guardCodeGuesses(caller, () =>
-    runIdempotent(ref, (complete) => reserveCheckout("redeem", input, caller, complete) as Promise<RedeemResult>),
+  return admitCheckout(() =>
+    guardCodeGuesses(caller, () =>
+      runIdempotent(ref, (complete) => reserveCheckout("redeem", input, caller, complete) as Promise<RedeemResult>),
+    ),
   );
 }

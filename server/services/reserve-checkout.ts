@@ -57,10 +57,12 @@ const REDIS_ATTEMPTS = 4;
  * A write the Redis gate approved lands within GATE_WRITE_DEADLINE_MS of the decision or not at all:
  * it must be running on a connection within GATE_WRITE_QUEUE_MS of the decision (waiting for its batch
  * to leave and for a free connection of the gate-write pool both count), and Postgres cuts the
- * statement off after the rest (the pool's statement_timeout).
+ * statement off after GATE_WRITE_STATEMENT_MS (the pool's statement_timeout). Admission (admitCheckout)
+ * keeps the wait for a connection to a few statements, so only a failing Postgres uses up either.
  */
-const GATE_WRITE_QUEUE_MS = 450;
-const gateWriteDb = () => getGateWriteDb(GATE_WRITE_DEADLINE_MS - GATE_WRITE_QUEUE_MS - 50);
+const GATE_WRITE_STATEMENT_MS = 900;
+const GATE_WRITE_QUEUE_MS = GATE_WRITE_DEADLINE_MS - GATE_WRITE_STATEMENT_MS - 100;
+const gateWriteDb = () => getGateWriteDb(GATE_WRITE_STATEMENT_MS);
 const tooSlow = () => new DependencyUnavailableError("Postgres is too slow right now; nothing was redeemed.");
 
 /**

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { errorResponseMeta } from "@/server/api/errors";
 import { appRouter } from "@/server/api/root";
 import { createTRPCContext } from "@/server/api/trpc";
 import { readApiSession } from "@/server/auth/read-api-session";
@@ -8,6 +9,7 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    responseMeta: errorResponseMeta,
     createContext: async () => createTRPCContext({ headers: req.headers, session: await readApiSession(req) }),
   });
 }
