@@ -21,11 +21,14 @@ export const ADMISSION_WAIT_MS = 30_000;
 const MAX_WAITING = 10_000;
 const RETRY_AFTER_SECONDS = 2;
 
+/** Checkouts on the gate at once. */
+export function admissionLimit(): number {
+  return gateWritePoolSize() * WRITES_PER_CONNECTION;
+}
+
 const globalForAdmission = globalThis as unknown as { couponCheckoutAdmission?: PQueue };
 function admission(): PQueue {
-  globalForAdmission.couponCheckoutAdmission ??= new PQueue({
-    concurrency: gateWritePoolSize() * WRITES_PER_CONNECTION,
-  });
+  globalForAdmission.couponCheckoutAdmission ??= new PQueue({ concurrency: admissionLimit() });
   return globalForAdmission.couponCheckoutAdmission;
 }
 
