@@ -3,7 +3,7 @@ import { admissionLimit, admitCheckout } from "./admit-checkout";
 import { DependencyUnavailableError } from "./errors";
 
 describe("checkout admission", () => {
-  it("lets a bounded number of checkouts run; the next waits, and is refused with a 503 before it runs when its wait runs out", async () => {
+  it("lets a bounded number of checkouts run; the next waits, and is refused with a 503 before it runs when the line stops moving", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let running = 0;
@@ -24,7 +24,7 @@ describe("checkout admission", () => {
       async () => {
         ran = true;
       },
-      { waitMs: 50 },
+      { stallMs: 50 },
     ).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DependencyUnavailableError);
     expect(refused).toMatchObject({ retryAfterSeconds: 2 });

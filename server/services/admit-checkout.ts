@@ -12,13 +12,16 @@ import { DependencyUnavailableError } from "./errors";
  */
 const WRITES_PER_CONNECTION = 8;
 /**
- * How long a checkout waits to be let in: long enough for a flash-sale burst to drain through the gate
- * (thousands of checkouts of one coupon queue here, a few ms each), short enough that a stuck gate
- * answers 503 with Retry-After instead of holding the shopper.
+ * A waiting checkout is refused (503, Retry-After) when the gate has let no one in for this long: it is
+ * stuck (Postgres hanging), not busy. While the line moves, a flash-sale burst waits its turn in order.
+ * An admitted checkout may legitimately take several seconds while Redis fails (slow errors, then the
+ * breaker's drain, then a Postgres-gate decision): as long as a duplicate waits for its key's owner.
  */
-export const ADMISSION_WAIT_MS = 30_000;
+export const ADMISSION_STALL_MS = 15_000;
+/** And never longer than this in all. */
+const MAX_WAIT_MS = 60_000;
 /** Checkouts waiting at once (each is a small closure); beyond, 503 at once. */
-const MAX_WAITING = 10_000;
+const MAX_WAITING = 5_000;
 const RETRY_AFTER_SECONDS = 2;
 
 /** Checkouts on the gate at once. */
@@ -26,9 +29,13 @@ export function admissionLimit(): number {
   return gateWritePoolSize() * WRITES_PER_CONNECTION;
 }
 
-const globalForAdmission = globalThis as unknown as { couponCheckoutAdmission?: PQueue };
-function admission(): PQueue {
-  globalForAdmission.couponCheckoutAdmission ??= new PQueue({ concurrency: admissionLimit() });
+type Admission = { queue: PQueue; lastStartAt: number };
+const globalForAdmission = globalThis as unknown as { couponCheckoutAdmission?: Admission };
+function admission(): Admission {
+  globalForAdmission.couponCheckoutAdmission ??= {
+    queue: new PQueue({ concurrency: admissionLimit() }),
+    lastStartAt: Date.now(),
+  };
   return globalForAdmission.couponCheckoutAdmission;
 }
 
@@ -40,17 +47,28 @@ const busy = (why: string) =>
 
 /**
  * Runs a lock or redeem once it is let onto the gate, or refuses it with a 503 before anything is
- * decided: when too many are already waiting, or when it waited ADMISSION_WAIT_MS.
+ * decided: when too many are already waiting, or when the line stopped moving while it waited.
  */
-export async function admitCheckout<T>(run: () => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
-  const queue = admission();
-  if (queue.size >= MAX_WAITING) throw busy("too many checkouts waiting");
+export async function admitCheckout<T>(run: () => Promise<T>, opts: { stallMs?: number } = {}): Promise<T> {
+  const state = admission();
+  if (state.queue.size >= MAX_WAITING) throw busy("too many checkouts waiting");
+  const stallMs = opts.stallMs ?? ADMISSION_STALL_MS;
+  const arrivedAt = Date.now();
   const waited = new AbortController();
-  const timer = setTimeout(() => waited.abort(busy("waited too long")), opts.waitMs ?? ADMISSION_WAIT_MS);
-  return queue.add(
+  let timer: NodeJS.Timeout | undefined;
+  const watch = () => {
+    const now = Date.now();
+    const stalledFor = now - Math.max(state.lastStartAt, arrivedAt);
+    if (stalledFor >= stallMs) waited.abort(busy("the line is not moving"));
+    else if (now - arrivedAt >= MAX_WAIT_MS) waited.abort(busy("waited too long"));
+    else timer = setTimeout(watch, stallMs - stalledFor);
+  };
+  timer = setTimeout(watch, stallMs);
+  return state.queue.add(
     () => {
       // Started: the deadline was for waiting only; a started checkout runs to its end.
       clearTimeout(timer);
+      state.lastStartAt = Date.now();
       return run();
     },
     { signal: waited.signal },

@@ -107,3 +107,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
   return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
 }
+
+/**
+ * Postgres answered the statement with an error (a PostgresError with a SQLSTATE, however wrapped): it
+ * did not commit. Anything else after sending (a connection lost mid-statement) may have committed.
+ */
+export function isRefusedByPostgres(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === "string") return true;
+  return e.cause !== undefined && e.cause !== error && isRefusedByPostgres(e.cause);
+}

@@ -21,7 +21,10 @@ export async function findLock(db: Executor, id: string) {
   return { ...lock, items };
 }
 
-/** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
+/**
+ * Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, with requireUnexpired, past its
+ * expiry by the clock now: clock_timestamp(), not the transaction's start, which may be long before).
+ */
 export async function closeLock(
   tx: Executor,
   id: string,
@@ -35,7 +38,7 @@ export async function closeLock(
       and(
         eq(locks.id, id),
         eq(locks.status, "ACTIVE"),
-        opts.requireUnexpired ? gt(locks.expiresAt, sql`now()`) : undefined,
+        opts.requireUnexpired ? gt(locks.expiresAt, sql`clock_timestamp()`) : undefined,
       ),
     )
     .returning({ id: locks.id });
