@@ -79,6 +79,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return hasPostgresCode(error, "23505", constraint);
 }
 
+/** Postgres cancelled the statement (statement_timeout, query_canceled). */
+export function isStatementTimeout(error: unknown): boolean {
+  return hasPostgresCode(error, "57014");
+}
+
 /** Postgres foreign_key_violation on the named constraint. */
 export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
   return hasPostgresCode(error, "23503", constraint);

@@ -10,7 +10,7 @@ import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-time
 import { env } from "@/server/env";
 import { currentGateMode, GATE_WRITE_DEADLINE_MS } from "@/server/redis/circuit-breaker";
 import type { LiveUsage, PlanItem, ResolvedCodes } from "../checkout-quote";
-import { CheckoutRejectedError, DependencyUnavailableError } from "../errors";
+import { CheckoutRejectedError, DependencyUnavailableError, isStatementTimeout } from "../errors";
 import {
   asConflict,
   GateUnavailableError,
@@ -57,8 +57,7 @@ export class PostgresGate implements Gate {
       await decision.commit();
       return record.response;
     } catch (error) {
-      await decision.rollBack(error);
-      throw error;
+      throw await decision.rollBack(error);
     }
   }
 
@@ -73,8 +72,7 @@ export class PostgresGate implements Gate {
       await decision.commit();
       return record.response;
     } catch (error) {
-      await decision.rollBack(error);
-      throw error;
+      throw await decision.rollBack(error);
     }
   }
 
@@ -129,9 +127,13 @@ class Decision {
     await this.transaction;
   }
 
-  async rollBack(error: unknown): Promise<void> {
+  /** Rolls back; a decision cut off at the deadline (statement_timeout) reserved nothing: a 503, not a 500. */
+  async rollBack(error: unknown): Promise<unknown> {
     this.end?.(error ?? new Error("rolled back"));
     await this.transaction?.catch(() => undefined);
+    return isStatementTimeout(error)
+      ? new DependencyUnavailableError("Postgres is too slow right now; nothing was reserved.")
+      : error;
   }
 }
 
