@@ -4,11 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
-import {
-  insertLockAnswered,
-  insertRedemptionsAnswered,
-  lockCouponsForDecision,
-} from "@/server/db/queries/gate-records";
+import { lockCouponsForDecision } from "@/server/db/queries/gate-records";
 import { env } from "@/server/env";
 import { GATE_WRITE_DEADLINE_MS, resetBreaker } from "@/server/redis/circuit-breaker";
 import { createRedis } from "@/server/redis/client";
