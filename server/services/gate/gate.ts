@@ -20,7 +20,12 @@ export interface Gate {
   commit<R>(request: CommitRequest<R>): Promise<R>;
   /** Gives a lock's held uses back (after its row was closed in Postgres). */
   release(lock: { id: string; couponIds: string[] }): Promise<void>;
+  /** Gives permanent uses back (a redemption that was not written, or was voided), each within its epoch. */
+  restore(uses: TakenUse[]): Promise<void>;
 }
+
+/** One use a decision took: `epoch` is the counters' generation it was counted in (Redis; "" for Postgres). */
+export type TakenUse = { couponId: string; codeId: string; customerId: string; amount: number; epoch: string };
 
 /** The rows a decided checkout writes, with the idempotent answer, in one statement (or transaction). */
 export type GateRecord<R> = {

@@ -78,6 +78,9 @@ export class PostgresGate implements Gate {
 
   /** Postgres counts a lock from its row: closing the row (unlockCheckout does it first) gave its uses back. */
   async release(): Promise<void> {}
+
+  /** Postgres counts uses from the rows: a voided or unwritten redemption already counts no more. */
+  async restore(): Promise<void> {}
 }
 
 function readUsageOf(db: Executor, resolved: ResolvedCodes, customerId: string | null): Promise<PostgresUsage> {

@@ -36,6 +36,7 @@ import {
   type GateRecord,
   type RedemptionRow,
   type ReserveRequest,
+  type TakenUse,
 } from "./gate";
 
 const REDIS_ATTEMPTS = 4;
@@ -90,20 +91,17 @@ export class RedisGate implements Gate {
     } catch (error) {
       if (await landedAfterAll(error, record, decidedAt)) return record.response;
       // Compensation: the uses Redis took for a write that did not happen go back.
-      await (
-        request.hold
-          ? releaseLock(this.redis, { lockId, couponIds: couponIdsOf(plan.items) })
-          : restoreUses(
-              this.redis,
-              plan.items.map((item, i) => ({
-                couponId: item.couponId,
-                codeId: item.codeId,
-                customerId: request.customerId,
-                amount: item.amount,
-                epoch: epochs[i] ?? "",
-              })),
-            )
-      ).catch(reportRedisFailure);
+      if (request.hold) await this.release({ id: lockId, couponIds: couponIdsOf(plan.items) });
+      else
+        await this.restore(
+          plan.items.map((item, i) => ({
+            couponId: item.couponId,
+            codeId: item.codeId,
+            customerId: request.customerId,
+            amount: item.amount,
+            epoch: epochs[i] ?? "",
+          })),
+        );
       throw asConflict(error, plan.items);
     }
   }
@@ -126,16 +124,18 @@ export class RedisGate implements Gate {
       return record.response;
     } catch (error) {
       if (await landedAfterAll(error, record, decidedAt)) return record.response;
-      await restoreUses(
-        this.redis,
-        committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" })),
-      ).catch(reportRedisFailure);
+      await this.restore(committed.items.map((item, i) => ({ ...item, epoch: committed.epochs[i] ?? "" })));
       throw asConflict(error, plan.items);
     }
   }
 
   async release(lock: { id: string; couponIds: string[] }): Promise<void> {
     await releaseLock(this.redis, { lockId: lock.id, couponIds: lock.couponIds }).catch(reportRedisFailure);
+  }
+
+  /** Only into the epoch a use was counted in: a rebuilt state already reflects Postgres. */
+  async restore(uses: TakenUse[]): Promise<void> {
+    await restoreUses(this.redis, uses).catch(reportRedisFailure);
   }
 
   /** Quote on the gate's counters, then one script takes every use or none; retried while state loads or rules move. */
