@@ -3,7 +3,7 @@ import type { Session } from "next-auth";
 import superjson from "superjson";
 import { errorResponseMeta } from "./errors";
 import { appRouter } from "./root";
-import { createTRPCContext } from "./trpc";
+import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 
 /**
  * For tests: one tRPC call through the real fetch adapter (HTTP statuses, JSON
@@ -14,7 +14,7 @@ export async function callTrpcHttp(
   options: { session?: Session | null; input?: unknown; rawBody?: string; method?: "GET" | "POST"; ip?: string } = {},
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
   const method = options.method ?? "POST";
-  const headers = new Headers({ "content-type": "application/json", "x-forwarded-for": options.ip ?? "10.9.9.9" });
+  const headers = new Headers({ "content-type": "application/json" });
   let url = `http://localhost/api/trpc/${path}`;
   let body: string | undefined;
   const encoded = options.rawBody ?? JSON.stringify(superjson.serialize(options.input));
@@ -25,7 +25,8 @@ export async function callTrpcHttp(
     req: new Request(url, { method, headers, body }),
     router: appRouter,
     responseMeta: errorResponseMeta,
-    createContext: () => createTRPCContext({ headers, session: options.session ?? null }),
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
+    createContext: () => createTRPCContext({ headers, session: options.session ?? null, ip: options.ip ?? "10.9.9.9" }),
   });
   const text = await response.text();
   let parsed: unknown = text;

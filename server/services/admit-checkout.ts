@@ -40,10 +40,9 @@ function admission(): Admission {
 }
 
 const busy = (why: string) =>
-  new DependencyUnavailableError(
-    `The checkout is busy (${why}); nothing was reserved. Retry shortly.`,
-    RETRY_AFTER_SECONDS,
-  );
+  new DependencyUnavailableError(`The checkout is busy (${why}); nothing was reserved. Retry shortly.`, {
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  });
 
 /**
  * Runs a lock or redeem once it is let onto the gate, or refuses it with a 503 before anything is

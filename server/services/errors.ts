@@ -59,11 +59,10 @@ export class InProgressError extends Error {
 /** A dependency (Postgres) is down, or the gate is full: 503, the client may retry after `retryAfterSeconds`. */
 export class DependencyUnavailableError extends Error {
   override name = "DependencyUnavailableError";
-  constructor(
-    message: string,
-    readonly retryAfterSeconds = 1,
-  ) {
-    super(message);
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
   }
 }
 

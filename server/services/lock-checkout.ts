@@ -6,7 +6,8 @@ import { quoteCheckout, requireEveryCode, type CheckoutPlan, type StoredLock } f
 import { withGate } from "./gate/choose-gate";
 import type { GateRecord } from "./gate/gate";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
-import { guardCodeGuesses, type CheckoutCustomerCaller } from "./validate-checkout";
+import { guardCodeGuesses } from "./guard-code-guesses";
+import type { CheckoutCustomerCaller } from "./validate-checkout";
 
 export type LockResult = { lockId: string; expiresAt: string; quote: Quote };
 type LockInput = { codes: string[]; cart: Cart; idempotencyKey: string };
@@ -33,7 +34,9 @@ export async function lockCheckout(
   };
   const ttlMs = opts.ttlMs ?? env().LOCK_TTL_SECONDS * 1000;
   return admitCheckout(() =>
-    guardCodeGuesses(caller, () => runIdempotent(ref, (answer) => lockCodes(input, caller, ttlMs, answer))),
+    guardCodeGuesses(caller, input.codes, () =>
+      runIdempotent(ref, (answer) => lockCodes(input, caller, ttlMs, answer)),
+    ),
   );
 }
 

@@ -8,7 +8,8 @@ import { NotFoundError } from "./errors";
 import { withGate } from "./gate/choose-gate";
 import { couponIdsOf, lockNotLive, type GateRecord, type RedemptionRow } from "./gate/gate";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
-import { guardCodeGuesses, type CheckoutCustomerCaller } from "./validate-checkout";
+import { guardCodeGuesses } from "./guard-code-guesses";
+import type { CheckoutCustomerCaller } from "./validate-checkout";
 
 export type RedemptionSummary = { id: string; code: string; couponId: string; amount: number };
 export type RedeemResult = { orderId: string; redemptions: RedemptionSummary[]; quote: Quote };
@@ -26,7 +27,7 @@ export async function redeemCheckout(input: RedeemInput, caller: CheckoutCustome
   const ref = { scope: caller.customer.id, key: idempotencyKey, operation: "redeem", payload };
   if ("lockId" in input) return admitCheckout(() => runIdempotent(ref, (answer) => redeemLock(input, caller, answer)));
   return admitCheckout(() =>
-    guardCodeGuesses(caller, () => runIdempotent(ref, (answer) => redeemCodes(input, caller, answer))),
+    guardCodeGuesses(caller, input.codes, () => runIdempotent(ref, (answer) => redeemCodes(input, caller, answer))),
   );
 }
 

@@ -1,4 +1,4 @@
-import type { NewLockItem, NewRedemption } from "@/server/db/queries/gate-records";
+import type { AnswerRef, NewLockItem, NewRedemption } from "@/server/db/queries/gate-records";
 import { REASON_MESSAGES, type Reason } from "@/server/domain/reasons";
 import type { CheckoutPlan, PlanItem, ResolvedCodes, LiveUsage, UsageReader } from "../checkout-quote";
 import { CheckoutRejectedError, isUniqueViolation } from "../errors";
@@ -31,8 +31,8 @@ export type TakenUse = { couponId: string; codeId: string; customerId: string; a
 export type GateRecord<R> = {
   /** What the caller answers once the record is written. */
   response: R;
-  /** The idempotency row this record completes, and what it stores. */
-  answer: { scope: string; key: string; response: unknown };
+  /** The idempotency row this record completes (if this execution still owns it), and what it stores. */
+  answer: AnswerRef;
   rows: { lock: LockRow } | { redemptions: RedemptionRow[] };
 };
 export type LockRow = {

@@ -8,6 +8,7 @@ import {
   findRedemptions,
   insertLockAnswered,
   insertRedemptionsAnswered,
+  type AnswerRef,
 } from "@/server/db/queries/gate-records";
 import { readLiveUsage } from "@/server/db/queries/read-live-usage";
 import { setLocalStatementTimeout } from "@/server/db/queries/set-statement-timeout";
@@ -317,7 +318,7 @@ function onGateWriteConnection<T>(decidedAt: number, write: (connection: SqlTarg
 
 type ApprovedRedemptions = {
   rows: RedemptionRow[];
-  answer: { scope: string; key: string; response: unknown };
+  answer: AnswerRef;
   decidedAt: number;
 };
 
