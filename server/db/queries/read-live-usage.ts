@@ -42,7 +42,8 @@ export async function readLiveUsage(
     select
       (extract(epoch from (select now from t)) * 1000)::float8 as "clockMs",
       (select json_agg(x) from (
-        select c.id, c.status, c.version,
+        -- A DRAFT is as unredeemable as a disabled coupon (the engine knows ACTIVE, DISABLED, ARCHIVED).
+        select c.id, case when c.status = 'DRAFT' then 'DISABLED' else c.status::text end as status, c.version,
           (coalesce(r.uses, 0) + coalesce(l.uses, 0))::int as "uses",
           (coalesce(r.spent, 0) + coalesce(l.spent, 0))::bigint::float8 as "discountSpent",
           coalesce(u.uses, 0)::int as "customerUses",

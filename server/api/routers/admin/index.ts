@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../../trpc";
+import { adminAuditRouter } from "./audit";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
 import { adminRedemptionsRouter } from "./redemptions";
@@ -7,4 +8,5 @@ export const adminRouter = createTRPCRouter({
   coupons: adminCouponsRouter,
   codes: adminCodesRouter,
   redemptions: adminRedemptionsRouter,
+  audit: adminAuditRouter,
 });
