@@ -1,6 +1,8 @@
 import PgBoss from "pg-boss";
 import { env } from "@/server/env";
+import { CODE_JOBS_QUEUE } from "./enqueue-code-job";
 import { reconcileGate } from "./reconcile-gate";
+import { runCodeJob } from "./run-code-job";
 
 export const RECONCILE_QUEUE = "reconcile-gate";
 
@@ -22,6 +24,11 @@ export function startBackgroundJobs(): Promise<PgBoss> {
       const report = await reconcileGate();
       const repairs = report.repaired.length + report.expiredLocks + report.reclaimedLocks;
       if (repairs > 0) console.log("[jobs] reconcile:", JSON.stringify(report));
+    });
+    // Bulk generation and import: one job at a time per process (each is one long transaction).
+    await boss.createQueue(CODE_JOBS_QUEUE);
+    await boss.work<{ jobId: string }>(CODE_JOBS_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+      if (job) await runCodeJob(job.data.jobId);
     });
     const offer = () =>
       boss

@@ -1,10 +1,12 @@
 import { createTRPCRouter } from "../../trpc";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
+import { adminJobsRouter } from "./jobs";
 import { adminRedemptionsRouter } from "./redemptions";
 
 export const adminRouter = createTRPCRouter({
   coupons: adminCouponsRouter,
   codes: adminCodesRouter,
   redemptions: adminRedemptionsRouter,
+  jobs: adminJobsRouter,
 });
