@@ -1,12 +1,14 @@
 import { adminRouter } from "./routers/admin";
 import { checkoutRouter } from "./routers/checkout";
 import { healthProcedure } from "./routers/health";
+import { walletRouter } from "./routers/wallet";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
   checkout: checkoutRouter,
   admin: adminRouter,
+  wallet: walletRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../../trpc";
+import { adminBooksRouter } from "./books";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
 import { adminJobsRouter } from "./jobs";
@@ -9,4 +10,5 @@ export const adminRouter = createTRPCRouter({
   codes: adminCodesRouter,
   redemptions: adminRedemptionsRouter,
   jobs: adminJobsRouter,
+  books: adminBooksRouter,
 });
