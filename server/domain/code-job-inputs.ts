@@ -108,3 +108,33 @@ export const bookCodesInput = z.object({
 });
 
 export const claimInput = z.object({ bookId: z.uuid({ error: "A book id is a UUID." }) });
+
+const isoDay = z.iso.date({ error: "A day is YYYY-MM-DD." });
+const MAX_RANGE_DAYS = 366;
+
+/** Dashboard filters: a UTC day range (default the last 30 days), optionally one coupon or channel. */
+export const analyticsInput = z
+  .object({
+    from: isoDay.optional(),
+    to: isoDay.optional(),
+    couponId: couponId.optional(),
+    channel: z
+      .enum(["web", "app", "pos", "partner", ""], { error: "Channel is web, app, pos, partner or ''." })
+      .optional(),
+    /** Timeseries: the currency whose discount is charted. */
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: "A currency is an ISO 4217 code like USD." })
+      .default("USD"),
+  })
+  .default({ currency: "USD" })
+  .transform((input, ctx) => {
+    const to = input.to ?? new Date().toISOString().slice(0, 10);
+    const from = input.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days < 1) ctx.addIssue({ code: "custom", path: ["from"], message: "from must be on or before to." });
+    if (days > MAX_RANGE_DAYS)
+      ctx.addIssue({ code: "custom", path: ["from"], message: `At most ${MAX_RANGE_DAYS} days at a time.` });
+    return { ...input, from, to };
+  });
+export type AnalyticsInput = z.output<typeof analyticsInput>;

@@ -2,9 +2,13 @@ import PgBoss from "pg-boss";
 import { env } from "@/server/env";
 import { CODE_JOBS_QUEUE } from "./enqueue-code-job";
 import { reconcileGate } from "./reconcile-gate";
+import { refreshAnalytics } from "./refresh-analytics";
 import { runCodeJob } from "./run-code-job";
 
 export const RECONCILE_QUEUE = "reconcile-gate";
+export const ANALYTICS_QUEUE = "refresh-analytics";
+/** How often the dashboard's pre-aggregated tables catch up. */
+export const ANALYTICS_INTERVAL_SECONDS = 30;
 
 const globalForJobs = globalThis as unknown as { couponJobs?: Promise<PgBoss> };
 
@@ -30,6 +34,16 @@ export function startBackgroundJobs(): Promise<PgBoss> {
     await boss.work<{ jobId: string }>(CODE_JOBS_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
       if (job) await runCodeJob(job.data.jobId);
     });
+    await boss.createQueue(ANALYTICS_QUEUE);
+    await boss.work(ANALYTICS_QUEUE, async () => {
+      await refreshAnalytics();
+    });
+    const offerAnalytics = () =>
+      boss
+        .send(ANALYTICS_QUEUE, {}, { singletonKey: "analytics", singletonSeconds: ANALYTICS_INTERVAL_SECONDS })
+        .catch((error) => console.error("[jobs] schedule:", error));
+    await offerAnalytics();
+    setInterval(offerAnalytics, ANALYTICS_INTERVAL_SECONDS * 1000).unref();
     const offer = () =>
       boss
         .send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval })

@@ -1,4 +1,5 @@
 import { createTRPCRouter } from "../../trpc";
+import { adminAnalyticsRouter } from "./analytics";
 import { adminBooksRouter } from "./books";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
@@ -11,4 +12,5 @@ export const adminRouter = createTRPCRouter({
   redemptions: adminRedemptionsRouter,
   jobs: adminJobsRouter,
   books: adminBooksRouter,
+  analytics: adminAnalyticsRouter,
 });
