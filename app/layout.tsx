@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { SiteHeader } from "@/components/layout/site-header";
 import { TRPCReactProvider } from "@/components/providers/trpc-provider";
+import { Toaster } from "@/components/ui/sonner";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,6 +16,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <TRPCReactProvider>
           <SiteHeader />
           <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+          <Toaster />
         </TRPCReactProvider>
       </body>
     </html>

@@ -1,27 +1,43 @@
+import { cva, type VariantProps } from "class-variance-authority";
+import { Slot } from "radix-ui";
 import { cn } from "./cn";
 
-type Tone = "green" | "amber" | "red" | "slate" | "blue";
+export const badgeVariants = cva(
+  "inline-flex w-fit shrink-0 items-center justify-center gap-1 overflow-hidden rounded-md border px-2 py-0.5 text-xs font-medium whitespace-nowrap transition-[color,box-shadow] focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 [&>svg]:pointer-events-none [&>svg]:size-3",
+  {
+    variants: {
+      variant: {
+        default: "border-transparent bg-primary text-primary-foreground",
+        secondary: "border-transparent bg-secondary text-secondary-foreground",
+        destructive: "border-transparent bg-destructive/10 text-destructive",
+        outline: "text-foreground",
+        success: "border-transparent bg-success/12 text-success",
+        warning: "border-transparent bg-warning/15 text-warning",
+        info: "border-transparent bg-primary/10 text-primary",
+      },
+    },
+    defaultVariants: { variant: "default" },
+  },
+);
 
-const TONES: Record<Tone, string> = {
-  green: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
-  amber: "bg-amber-50 text-amber-800 ring-amber-600/20",
-  red: "bg-rose-50 text-rose-700 ring-rose-600/20",
-  slate: "bg-slate-100 text-slate-700 ring-slate-500/20",
-  blue: "bg-brand-50 text-brand-700 ring-brand-600/20",
-};
+/** Older colour names, mapped to the variants. */
+const TONE_VARIANT = {
+  green: "success",
+  amber: "warning",
+  red: "destructive",
+  slate: "secondary",
+  blue: "info",
+} as const;
 
-export function Badge({
-  tone = "slate",
-  className,
-  ...props
-}: React.HTMLAttributes<HTMLSpanElement> & { tone?: Tone }) {
+export type BadgeProps = React.ComponentProps<"span"> &
+  VariantProps<typeof badgeVariants> & { asChild?: boolean; tone?: keyof typeof TONE_VARIANT };
+
+export function Badge({ className, variant, tone, asChild = false, ...props }: BadgeProps) {
+  const Comp = asChild ? Slot.Root : "span";
   return (
-    <span
-      className={cn(
-        "inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
-        TONES[tone],
-        className,
-      )}
+    <Comp
+      data-slot="badge"
+      className={cn(badgeVariants({ variant: variant ?? (tone ? TONE_VARIANT[tone] : undefined) }), className)}
       {...props}
     />
   );
