@@ -4,6 +4,7 @@ import { encryptCode, hashCodeForLookup } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import {
   clearCodeStaging,
+  copyIntoCodes,
   copyIntoCodeStaging,
   createCodeStaging,
   inBulkTransaction,
@@ -35,10 +36,14 @@ class JobStopped extends Error {
 
 /**
  * Runs a queued generation job: draws codes from a CSPRNG, seals them (HMAC for look-up,
- * AES-GCM for display) and writes them in chunks (COPY into a staging table, then one
- * insert ON CONFLICT DO NOTHING; codes lost to collisions are drawn again), all in one
- * transaction that also marks the job COMPLETED. Cancel, crash or error: nothing is kept.
- * While Postgres writes one chunk, the next is sealed.
+ * AES-GCM for display) and writes them in chunks, all in one transaction that also marks the
+ * job COMPLETED. Cancel, crash or error: nothing is kept. While Postgres writes one chunk, the
+ * next is sealed.
+ *
+ * Collisions: a chunk is written through a staging table and one insert ON CONFLICT DO NOTHING,
+ * and codes lost to collisions are drawn again. When the code space is so large that a collision
+ * in a chunk is improbable (< 1 %), the chunk is first COPYed straight into `codes` under a
+ * savepoint (the cost of a raw COPY), and only a chunk that did collide takes the ON CONFLICT path.
  */
 export async function runCodeGeneration(
   jobId: string,
@@ -58,6 +63,7 @@ export async function runCodeGeneration(
     return;
   }
   const chunkSize = options.chunkSize ?? GENERATION_CHUNK;
+  const fastPath = planned.space > BigInt(job.total) * BigInt(chunkSize) * 100n;
   const draw = streamCodes(planned, options.randomBytes ?? ((n) => nodeRandomBytes(n)));
   const target = {
     couponId: job.couponId,
@@ -69,8 +75,11 @@ export async function runCodeGeneration(
 
   async function seal(count: number): Promise<SealedCode[]> {
     const rows: SealedCode[] = [];
+    const drawn = new Set<string>(); // no duplicate within a chunk (it would fail the fast path's COPY)
     for (let i = 0; i < count; i += 1) {
-      const code = draw.next().value;
+      let code = draw.next().value;
+      for (let tries = 0; drawn.has(code) && tries < 100; tries += 1) code = draw.next().value;
+      drawn.add(code);
       rows.push({ lookupHash: hashCodeForLookup(code.replaceAll("-", "")), codeEncrypted: encryptCode(code) });
       // Let the previous chunk's COPY data flow to Postgres while this one is sealed.
       if (i % SEAL_SLICE === SEAL_SLICE - 1) await yieldToIo();
@@ -88,6 +97,7 @@ export async function runCodeGeneration(
       while (pending.length > 0) {
         const rows = pending;
         const writing = (async () => {
+          if (fastPath && (await copyIntoCodes(tx, rows, target))) return rows.length;
           await clearCodeStaging(tx);
           await copyIntoCodeStaging(tx, rows);
           return insertStagedCodes(tx, target);

@@ -43,13 +43,18 @@ export function startBackgroundJobs(): Promise<PgBoss> {
         .send(ANALYTICS_QUEUE, {}, { singletonKey: "analytics", singletonSeconds: ANALYTICS_INTERVAL_SECONDS })
         .catch((error) => console.error("[jobs] schedule:", error));
     await offerAnalytics();
-    setInterval(offerAnalytics, ANALYTICS_INTERVAL_SECONDS * 1000).unref();
+    const analyticsTimer = setInterval(offerAnalytics, ANALYTICS_INTERVAL_SECONDS * 1000).unref();
     const offer = () =>
       boss
         .send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval })
         .catch((error) => console.error("[jobs] schedule:", error));
     await offer();
-    setInterval(offer, interval * 1000).unref();
+    const reconcileTimer = setInterval(offer, interval * 1000).unref();
+    // A stopped boss takes no more jobs: stop offering them.
+    boss.once("stopped", () => {
+      clearInterval(analyticsTimer);
+      clearInterval(reconcileTimer);
+    });
     return boss;
   })();
   return globalForJobs.couponJobs;

@@ -56,6 +56,42 @@ export async function copyIntoCodeStaging(tx: BulkSql, rows: Iterable<SealedCode
 }
 
 /**
+ * COPYs sealed codes straight into `codes` under a savepoint: the fast path when a collision is
+ * improbable. Returns false (and nothing of the chunk is kept) when the COPY failed (a look-up hash exists);
+ * the caller then writes the chunk through the staging table with ON CONFLICT DO NOTHING.
+ */
+export async function copyIntoCodes(tx: BulkSql, rows: SealedCode[], target: BulkCodeTarget): Promise<boolean> {
+  const tail = `\t${target.kind}\t${target.maxRedemptions ?? "\\N"}\t${target.bookId ?? "\\N"}\t${target.jobId ?? "\\N"}\n`;
+  const head = `${target.couponId}\t\\\\x`;
+  try {
+    await tx.savepoint(async (sp) => {
+      const writable =
+        await sp`copy codes (coupon_id, lookup_hash, code_encrypted, kind, max_redemptions, book_id, job_id) from stdin`.writable();
+      let text = "";
+      for (const row of rows) {
+        text += `${head}${row.lookupHash.toString("hex")}\t\\\\x${row.codeEncrypted.toString("hex")}${tail}`;
+        if (text.length > 1 << 20) {
+          if (!writable.write(text)) await new Promise((resolve) => writable.once("drain", resolve));
+          text = "";
+        }
+      }
+      await new Promise((resolve) => writable.write(text, resolve));
+      writable.end();
+      await new Promise((resolve) => setImmediate(resolve)); // lets the stream send CopyDone
+      // postgres.js never reports a failed COPY FROM to the stream (its end callback just never
+      // fires); a statement queued behind it does: it fails when the COPY failed.
+      await sp`select 1`;
+    });
+    return true;
+  } catch (error) {
+    // The COPY failed (a collision, as a rule): the savepoint dropped the chunk. Any other cause
+    // fails again, with its own error, on the ON CONFLICT path.
+    if ((error as { code?: string }).code === "25P02") return false;
+    throw error;
+  }
+}
+
+/**
  * Moves the staged codes into `codes`. A code whose look-up hash exists (in the table or
  * earlier in the same batch) is skipped: ON CONFLICT DO NOTHING, and the caller draws again.
  * Returns how many were inserted.
