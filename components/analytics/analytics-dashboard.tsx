@@ -103,7 +103,7 @@ export function AnalyticsDashboard() {
           <CardContent>
             <p className="text-muted-foreground text-sm">Redemption rate (unique codes)</p>
             <p className="text-3xl font-semibold" data-testid="stat-rate">
-              {rate === undefined ? "…" : rate === null ? "—" : `${(rate * 100).toFixed(1)} %`}
+              {rate === undefined ? "…" : rate === null ? "—" : `${(rate * 100).toFixed(rate < 0.01 ? 2 : 1)} %`}
             </p>
             {s && (
               <p className="text-muted-foreground text-xs">
@@ -148,7 +148,7 @@ export function AnalyticsDashboard() {
         </CardContent>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2">
         <Card>
           <CardHeader className="flex flex-row items-center justify-between">
             <CardTitle className="text-base">Top coupons</CardTitle>

@@ -78,7 +78,10 @@ export function GenerateCodesForm() {
     }),
   );
 
-  const example = plan.ok ? plan.template.replace(/#/g, () => plan.alphabet[0]!) : null;
+  let drawn = 0; // an illustrative code: the alphabet walked in steps, not a real draw
+  const example = plan.ok
+    ? plan.template.replace(/#/g, () => plan.alphabet[(drawn++ * 7) % plan.alphabet.length]!)
+    : null;
   const field = (key: keyof Fields, label: string, props: React.ComponentProps<"input"> = {}) => (
     <div className="space-y-1.5">
       <Label htmlFor={`gen-${key}`}>{label}</Label>

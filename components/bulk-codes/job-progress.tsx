@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, X } from "lucide-react";
+import { useEffect } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
@@ -46,6 +47,11 @@ export function JobProgress({ jobId, canExport = true }: { jobId: string; canExp
       onError: (error) => toast.error(error.message),
     }),
   );
+  const finished = job.data?.status === "COMPLETED";
+  useEffect(() => {
+    // Books count their codes: a finished job changes them.
+    if (finished) void queryClient.invalidateQueries({ queryKey: trpc.admin.books.pathKey() });
+  }, [finished, queryClient, trpc]);
   if (!job.data) return <p className="text-muted-foreground text-sm">Loading the job…</p>;
   const j = job.data;
   const active = j.status === "QUEUED" || j.status === "RUNNING";
