@@ -81,7 +81,7 @@ function CreateBookForm({ onCreated }: { onCreated: (id: string) => void }) {
             <input type="checkbox" checked={claimable} onChange={(e) => setClaimable(e.target.checked)} />
             Shoppers may claim a code themselves (wallet)
           </label>
-          {!parsed.success && (name || couponId) && (
+          {!parsed.success && name.trim() !== "" && (
             <p className="text-destructive text-sm sm:col-span-2">{parsed.error.issues[0]?.message}</p>
           )}
           <div className="sm:col-span-2">
