@@ -1,8 +1,12 @@
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { defaultDataDir } from "./tools/data-dir";
 
 // E2E_PORT lets two e2e runs share a machine.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+// Out of the project tree, like the dev data (tools/data-dir.ts); one per port.
+const DATA_DIR = path.join(defaultDataDir(), `e2e-${PORT}`);
 
 /**
  * e2e against the production build in Debian's chromium (no browser download).
@@ -38,7 +42,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: `npx tsx tools/run.ts start --port ${PORT} --data-dir .data/e2e --fresh`,
+    command: `npx tsx tools/run.ts start --port ${PORT} --data-dir ${JSON.stringify(DATA_DIR)} --fresh`,
     url: `${BASE_URL}/api/health`,
     timeout: 420_000,
     reuseExistingServer: false,

@@ -1,3 +1,4 @@
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 /**
@@ -23,6 +24,38 @@ const optionalUrl = z
 const key32 = z
   .string({ error: "is required: 32 bytes as 64 hex characters (openssl rand -hex 32)" })
   .regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters (openssl rand -hex 32)");
+
+/**
+ * TRUST_PROXY: unset, "" or "false": no proxy, the socket's address is the client's; a whole number N:
+ * the N nearest hops are proxies (their X-Forwarded-For entries are believed); else a comma-separated
+ * list of addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal).
+ */
+export type TrustProxy = { kind: "none" } | { kind: "hops"; hops: number } | { kind: "list"; entries: string[] };
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): TrustProxy => {
+    if (!value || value === "false" || value === "0") return { kind: "none" };
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops > 10) ctx.addIssue({ code: "custom", message: "a hop count is at most 10" });
+      return { kind: "hops", hops };
+    }
+    const entries = value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    try {
+      proxyAddr.compile(entries);
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a hop count or a comma-separated list of IPs/CIDRs (${error instanceof Error ? error.message : String(error)})`,
+      });
+    }
+    return { kind: "list", entries };
+  });
 
 const DEFAULT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -52,7 +85,18 @@ export const envSchema = z
     RECONCILE_INTERVAL_SECONDS: intFrom(60, 5, 86_400),
     RATE_LIMIT_FAILED_CODES_PER_IP: intFrom(30, 1, 100_000),
     RATE_LIMIT_FAILED_CODES_PER_USER: intFrom(10, 1, 100_000),
+    RATE_LIMIT_FAILED_CODES_PER_IP_SIGNED_IN: intFrom(300, 1, 1_000_000),
     RATE_LIMIT_WINDOW_SECONDS: intFrom(600, 1, 86_400),
+    RATE_LIMIT_SIGN_IN_PER_ACCOUNT: intFrom(10, 1, 100_000),
+    RATE_LIMIT_SIGN_IN_PER_IP: intFrom(50, 1, 1_000_000),
+    RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: intFrom(900, 1, 86_400),
+    /** Which peers may tell the client address (X-Forwarded-For): none by default (README, Production). */
+    TRUST_PROXY: trustProxy,
+    /** A configured DATABASE_URL gets the demo accounts and coupons only with SEED_DEMO=1. */
+    SEED_DEMO: z
+      .enum(["", "0", "1", "true", "false"], { error: 'must be "1" or "0"' })
+      .optional()
+      .transform((value) => value === "1" || value === "true"),
   })
   .superRefine((env, ctx) => {
     if (env.UPSTASH_REDIS_REST_URL && !env.UPSTASH_REDIS_REST_TOKEN) {

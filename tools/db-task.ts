@@ -7,10 +7,11 @@ import path from "node:path";
 import { createDatabase } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { seedDatabase } from "@/server/db/seed";
-import { seedSecretsFrom, startLocalServices } from "./local-services";
+import { defaultDataDir } from "./data-dir";
+import { seedSecretsFrom, startLocalServices, wantsDemoSeed } from "./local-services";
 
 const task = process.argv[2];
-const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+const dataDir = path.resolve(process.env.DATA_DIR ?? defaultDataDir());
 
 function runningEnv(): Record<string, string> | undefined {
   const file = path.join(dataDir, "running.json");
@@ -39,10 +40,14 @@ async function main(): Promise<void> {
   if (task === "seed") {
     const { db, sql } = createDatabase(url, { max: 2 });
     // Sample codes need the code keys: the environment's, else the running dev server's.
-    const counts = await seedDatabase(db, seedSecretsFrom({ ...running, ...process.env })).finally(() =>
-      sql.end({ timeout: 5 }),
+    // A configured database gets the demo accounts and coupons only when asked for; the running dev server's embedded one always.
+    const demo = running?.DATABASE_URL === url || wantsDemoSeed(process.env);
+    const counts = await seedDatabase(db, { demo, secrets: seedSecretsFrom({ ...running, ...process.env }) }).finally(
+      () => sql.end({ timeout: 5 }),
     );
-    console.log(`seed: ${counts.users} users, ${counts.products} products`);
+    console.log(
+      `seed: ${counts.users} users, ${counts.products} products${demo ? "" : " (no demo accounts or coupons: set SEED_DEMO=1 for them)"}`,
+    );
   } else {
     console.log("migrate: done");
   }

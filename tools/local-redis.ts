@@ -91,7 +91,9 @@ async function launch(
     "--logfile",
     "",
   ];
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // A process group of its own, so a Ctrl-C in the terminal does not stop Redis under the app: its owner
+  // stops it (stop(), or when this process exits) after the app.
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   trackChild(child);
 
   // Keep the tail of the log so a failed start can say why.

@@ -18,6 +18,8 @@ export type LocalServices = {
   redisPid?: number;
   redisMode: "local" | "external" | "off";
   postgresMode: "local" | "external";
+  /** The demo accounts and coupons are in the database: embedded Postgres, or SEED_DEMO=1. */
+  demoSeeded: boolean;
   stop(): Promise<void>;
 };
 
@@ -88,19 +90,28 @@ export async function startLocalServices(opts: Options): Promise<LocalServices> 
     }
 
     await migrateDatabase(env.DATABASE_URL);
+    // Demo accounts (known passwords) and live sample coupons: only in the embedded database, or when asked for.
+    const demo = postgresMode === "local" || wantsDemoSeed(source);
     if (opts.seed !== false) {
       const { db, sql } = createDatabase(env.DATABASE_URL, { max: 2 });
       try {
-        await seedDatabase(db, seedSecretsFrom(env));
+        await seedDatabase(db, { demo, secrets: seedSecretsFrom(env) });
       } finally {
         await sql.end({ timeout: 5 });
       }
     }
-    return { env, redisUrl, redisPid, redisMode, postgresMode, stop };
+    // The app shows the demo accounts on /sign-in only where they were seeded.
+    env.SEED_DEMO = demo && opts.seed !== false ? "1" : "0";
+    return { env, redisUrl, redisPid, redisMode, postgresMode, demoSeeded: env.SEED_DEMO === "1", stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** SEED_DEMO=1 (or true): a configured DATABASE_URL gets the demo data too. */
+export function wantsDemoSeed(source: Record<string, string | undefined>): boolean {
+  return source.SEED_DEMO === "1" || source.SEED_DEMO === "true";
 }
 
 const SECRET_NAMES = ["AUTH_SECRET", "CODE_HMAC_KEY", "CODE_ENCRYPTION_KEY"] as const;

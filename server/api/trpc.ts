@@ -4,24 +4,23 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Session } from "next-auth";
 import { isStaff } from "@/server/auth/roles";
+import { env } from "@/server/env";
 import { DependencyUnavailableError, DomainError, isExpectedError, toTRPCError } from "./errors";
 import { isDatabaseUnavailable } from "@/server/services/errors";
 
 export type TRPCContext = { session: Session | null; headers: Headers; ip: string };
 
 /**
- * Per-request context: the session (if any) and where the request came from.
- * The session is passed in (the route handler reads it with auth()), so tests can
- * drive the real fetch handler without Next's request scope.
+ * Per-request context: the session (if any) and the client's address. Both are passed in: the
+ * server that holds the request resolves them (node-handler.ts from its socket and TRUST_PROXY, the
+ * route handler from the front server's X-Forwarded-For), so tests can drive the real handlers
+ * without Next's request scope.
  */
-export function createTRPCContext(opts: { headers: Headers; session: Session | null }): TRPCContext {
-  return { session: opts.session, headers: opts.headers, ip: clientIp(opts.headers) };
+export function createTRPCContext(opts: { headers: Headers; session: Session | null; ip: string }): TRPCContext {
+  return { session: opts.session, headers: opts.headers, ip: opts.ip };
 }
 
-function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || "unknown";
-}
+export { TRPC_MAX_BATCH_SIZE } from "./batch-size";
 
 /** Plain text for people: "cart.items.0.quantity: Quantity must be at least 1." (details stay in data.zodError). */
 function describeZodError(error: ZodError): string {
@@ -37,6 +36,8 @@ const t = initTRPC.context<TRPCContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     // A body that is not JSON at all: say so, not the parser's words.
+    // No stack trace leaves the server outside development (tRPC adds one whenever NODE_ENV is not "production").
+    const { stack, ...data } = shape.data;
     const unreadable =
       error.code === "BAD_REQUEST" &&
       (cause instanceof SyntaxError || /JSON/.test(error.message)) &&
@@ -49,7 +50,8 @@ const t = initTRPC.context<TRPCContext>().create({
           ? describeZodError(cause)
           : shape.message,
       data: {
-        ...shape.data,
+        ...data,
+        ...(env().NODE_ENV === "development" ? { stack } : {}),
         ...(cause instanceof DomainError ? { reason: cause.reason, details: cause.details ?? null } : {}),
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
       },

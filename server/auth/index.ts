@@ -1,9 +1,12 @@
-import NextAuth, { type DefaultSession } from "next-auth";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env } from "@/server/env";
+import { clientAddressFromForwarded } from "@/server/api/client-address";
 import { authenticateUser } from "@/server/services/authenticate-user";
+import { confirmSessionUser } from "@/server/services/confirm-session-user";
 import type { Role } from "./roles";
+import { safeCallbackPath } from "./safe-callback-path";
 
 declare module "next-auth" {
   interface Session {
@@ -12,6 +15,11 @@ declare module "next-auth" {
   interface User {
     role?: Role;
   }
+}
+
+/** Too many sign-in attempts for this account or address: the form says so (the code reaches the client). */
+export class SignInThrottled extends CredentialsSignin {
+  override code = "throttled";
 }
 
 const credentialsInput = z.object({
@@ -35,19 +43,34 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: async (raw) => {
+      // Both ways in (the sign-in form's server action and a POST to /api/auth/callback/credentials) come here.
+      authorize: async (raw, request) => {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
-        return authenticateUser(parsed.data.email, parsed.data.password);
+        const user = await authenticateUser(parsed.data.email, parsed.data.password, {
+          ip: clientAddressFromForwarded(request.headers),
+        });
+        if (user === "throttled") throw new SignInThrottled();
+        return user;
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    // Every redirect Auth.js makes (callbackUrl of its own endpoints too) stays on this site.
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+      return `${baseUrl}${safeCallbackPath(path)}`;
+    },
+    async jwt({ token, user }) {
       if (user) {
         token.sub = user.id;
         token.role = user.role;
+        return token;
       }
+      // A role change or a disabled account counts within a minute: null ends the session.
+      const access = token.sub ? await confirmSessionUser(token.sub) : null;
+      if (!access) return null;
+      token.role = access.role;
       return token;
     },
     session({ session, token }) {

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { Session } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import { env } from "@/server/env";
+import { confirmSessionUser } from "@/server/services/confirm-session-user";
 import type { Role } from "./roles";
 
 /**
@@ -11,6 +12,15 @@ import type { Role } from "./roles";
  * Same claims as the session callback in ./index.ts; an expired or forged token is no session.
  */
 export async function readApiSession(req: { url: string; headers: Headers }): Promise<Session | null> {
+  const session = await decodeSessionCookie(req);
+  if (!session) return null;
+  // The role in the cookie is the one signed in with: the account's current role and status win (within a minute).
+  const access = await confirmSessionUser(session.user.id);
+  if (!access) return null;
+  return access.role === session.user.role ? session : { ...session, user: { ...session.user, role: access.role } };
+}
+
+async function decodeSessionCookie(req: { url: string; headers: Headers }): Promise<Session | null> {
   const secureCookie = new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
   // The same cookie decrypts to the same claims: decrypting it (HKDF + AES + HMAC) once a minute is enough.
   const cacheKey = `${secureCookie}\n${req.headers.get("cookie") ?? ""}\n${req.headers.get("authorization") ?? ""}`;

@@ -37,3 +37,17 @@ export function decryptCode(blob: Buffer, encryptionKey: Buffer = getKeys().encr
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
 }
+
+/** A JSON value sealed for storage: AES-256-GCM with the code key, so stored answers and locks name no code in plaintext. */
+export type SealedJson = { sealed: string };
+
+export function sealJson(value: unknown, encryptionKey: Buffer = getKeys().encryption): SealedJson {
+  return { sealed: encryptCode(JSON.stringify(value ?? null), encryptionKey).toString("base64") };
+}
+
+/** The value sealJson sealed; anything else (a row written before sealing) as it is. Throws if tampered with. */
+export function openJson(stored: unknown, encryptionKey: Buffer = getKeys().encryption): unknown {
+  if (stored && typeof stored === "object" && "sealed" in stored && typeof stored.sealed === "string")
+    return JSON.parse(decryptCode(Buffer.from(stored.sealed, "base64"), encryptionKey)) as unknown;
+  return stored;
+}

@@ -29,6 +29,7 @@ export function createDatabase(
 const globalForDb = globalThis as unknown as {
   couponDb?: { db: Database; sql: postgres.Sql };
   couponGateWriteDb?: { db: Database; sql: postgres.Sql };
+  couponControlDb?: { db: Database; sql: postgres.Sql };
 };
 
 export function getDb(): Database {
@@ -47,6 +48,15 @@ export function getGateWriteDb(deadlineMs: number): Database {
     statementTimeoutMs: deadlineMs,
   });
   return globalForDb.couponGateWriteDb.db;
+}
+
+/**
+ * One connection for the shared gate mode (circuit-breaker.ts reads it every few hundred ms): it must
+ * not queue behind checkout traffic in the main pool, or every process would stop trusting any gate.
+ */
+export function getControlDb(): Database {
+  globalForDb.couponControlDb ??= createDatabase(env().DATABASE_URL, { max: 1, statementTimeoutMs: 5_000 });
+  return globalForDb.couponControlDb.db;
 }
 
 /** Where a raw statement can run: drizzle's pool or transaction, or one postgres.js connection (withConnection). */

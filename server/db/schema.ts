@@ -28,6 +28,8 @@ export const users = pgTable(
     role: userRole().notNull().default("shopper"),
     // argon2id PHC string; never the password itself.
     passwordHash: text().notNull(),
+    // Set: the account can no longer sign in, and its open sessions end within a minute.
+    disabledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -391,6 +393,8 @@ export const idempotencyKeys = pgTable(
     requestHash: text().notNull(),
     status: text().notNull().default("IN_PROGRESS"),
     response: jsonb(),
+    // Who runs the call now: a takeover writes a new token, and the old owner's answer then touches nothing.
+    ownerToken: uuid().notNull().defaultRandom(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
@@ -468,6 +472,18 @@ export const gateRepairs = pgTable(
   },
   (t) => [index("gate_repairs_created_idx").on(t.createdAt)],
 );
+
+/**
+ * The gate mode every process shares (server/redis/circuit-breaker.ts), one row per Redis (scope = its
+ * REST URL). Each change bumps `generation`; Redis gate state loaded under an older generation is never
+ * trusted again.
+ */
+export const gateModes = pgTable("gate_modes", {
+  scope: text().primaryKey(),
+  mode: text().notNull(),
+  generation: bigint({ mode: "number" }).notNull(),
+  changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

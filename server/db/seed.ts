@@ -9,15 +9,17 @@ import { categories, codes, coupons, products, users } from "./schema";
 export type SeedCodeSecrets = { lookupHash(lookupKey: string): Buffer; encrypt(display: string): Buffer };
 
 /**
- * Idempotent seed: demo accounts and catalog are upserted, so a second start
- * (or `npm run db:seed`) leaves existing data and passwords as they are.
+ * Idempotent seed: the catalog always (the demo store's products); the demo accounts and sample coupons
+ * only when `demo` is set (embedded Postgres, or SEED_DEMO=1): never a known password in production.
+ * Upserts, so a second start (or `npm run db:seed`) leaves existing data and passwords as they are.
  */
 export async function seedDatabase(
   db: Database,
-  secrets?: SeedCodeSecrets,
+  opts: { demo: boolean; secrets?: SeedCodeSecrets },
 ): Promise<{ users: number; products: number }> {
+  const secrets = opts.demo ? opts.secrets : undefined;
   await db.transaction(async (tx) => {
-    for (const account of DEMO_ACCOUNTS) {
+    for (const account of opts.demo ? DEMO_ACCOUNTS : []) {
       const passwordHash = await hashPassword(account.password);
       await tx
         .insert(users)

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Redis, type Requester } from "@upstash/redis";
 import { env } from "@/server/env";
 import { CoalescingRequester } from "./coalescing-requester";
@@ -38,4 +39,23 @@ export function createRedisHttpRequester(url: string, token: string): Requester 
     signal: () => AbortSignal.timeout(REDIS_REQUEST_TIMEOUT_MS),
   });
   return (http as unknown as { client: Requester }).client;
+}
+
+const scopes = new WeakMap<Redis, string>();
+
+/**
+ * Which Redis database a client talks to, as a name safe to store (the shared gate mode is kept per
+ * database): a hash of its REST token, which Upstash issues per database. Processes that reach one
+ * database by different URLs still share one mode; "default" for a client without a token header.
+ */
+export function redisScope(redis: Redis): string {
+  let scope = scopes.get(redis);
+  if (!scope) {
+    let requester = (redis as unknown as { client?: unknown }).client;
+    if (requester instanceof CoalescingRequester) requester = requester.innerRequester;
+    const auth = (requester as { headers?: Record<string, string> } | undefined)?.headers?.authorization;
+    scope = auth ? `redis:${createHash("sha256").update(auth).digest("hex").slice(0, 24)}` : "default";
+    scopes.set(redis, scope);
+  }
+  return scope;
 }

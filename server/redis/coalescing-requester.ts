@@ -62,6 +62,11 @@ export class CoalescingRequester implements Requester {
       : (this.inner.request<unknown>({ path: ["pipeline"], body: entry.commands }) as unknown as Promise<Result[]>);
   }
 
+  /** The wrapped requester (redisScope reads its credentials). */
+  get innerRequester(): Requester {
+    return this.inner;
+  }
+
   get readYourWrites() {
     return this.inner.readYourWrites;
   }

@@ -12,7 +12,7 @@ export const keys = {
   couponRules: (couponId: string) => `${PREFIX}:${couponTag(couponId)}:rules`,
   /** Cached code look-up by HMAC (hex): the code's id, coupon and own settings, or a "missing" marker. */
   codeLookup: (lookupHashHex: string) => `${PREFIX}:code:${lookupHashHex}`,
-  /** Set once per Redis lifetime after a drained rebuild; gone after a flush or restart. */
+  /** The gate generation of the last drained rebuild; gone after a flush or restart (gate-boot.ts). */
   gateBoot: () => `${PREFIX}:gate:boot`,
   /** A coupon whose gate state was dropped on purpose: its rebuild waits until this time (ms). */
   couponDrainUntil: (couponId: string) => `${PREFIX}:${couponTag(couponId)}:drain-until`,

@@ -1,18 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/server/db/client";
 import { logGateRepair, readCouponGateSnapshot } from "@/server/db/queries/gate-records";
-import { DRAIN_MS, setRecoveryHandler } from "@/server/redis/circuit-breaker";
+import { DRAIN_MS, gateGeneration, setRecoveryHandler } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { beginRebuild, finishRebuild, loadRebuildChunk, readUsage, wipeGateState } from "@/server/redis/gate";
-import { clearGateBoot, isGateBootMarked, markGateBoot, readCouponDrainUntil } from "@/server/redis/gate-boot";
+import { beginRebuild, finishRebuild, loadRebuildChunk, readUsage } from "@/server/redis/gate";
+import { isGateBootMarked, markGateBoot, readCouponDrainUntil } from "@/server/redis/gate-boot";
+import { DependencyUnavailableError } from "./errors";
 
-// When Redis comes back after an outage, its gate state predates what the Postgres gate decided.
-setRecoveryHandler(async () => {
-  const redis = getRedis();
-  if (!redis) return;
-  await clearGateBoot(redis);
-  await wipeGateState(redis);
-  await logGateRepair(getDb(), { couponId: null, kind: "redis-recovered", detail: { wiped: true } });
+// When Redis comes back after an outage, its gate state predates what the Postgres gate decided: the new
+// generation already outdates all of it (circuit-breaker.ts), so each coupon is rebuilt on use.
+// This used to SCAN + DEL every gate key while other processes kept using Redis; a coupon rebuilt
+// between two pages could lose its users/codes hashes and stay "loaded" with counters too low. Now
+// nothing is deleted across coupons: the bump is one row update, every script compares generations
+// atomically, and a coupon's old keys are cleared by its own begin-rebuild script, under its token.
+setRecoveryHandler(async (generation) => {
+  await logGateRepair(getDb(), { couponId: null, kind: "redis-recovered", detail: { generation } });
 });
 
 const CHUNK = 2_000;
@@ -42,21 +44,26 @@ async function rebuildCoupon(couponId: string): Promise<void> {
   const redis = getRedis();
   if (!redis) return;
   const token = randomUUID();
-  const { won } = await beginRebuild(redis, couponId, token);
+  // One generation for the whole rebuild: a change of mode meanwhile outdates what it loads, as it should.
+  const generation = await gateGeneration(redis);
+  const { won } = await beginRebuild(redis, couponId, token, { generation });
   if (!won) {
     await waitUntilLoaded(couponId);
     return;
   }
-  // After a flush or restart (or a deliberate drop), writes Redis approved may still be landing in Postgres.
-  const drained = !(await isGateBootMarked(redis));
+  // After a flush, a restart or a change of mode (or a deliberate drop), writes that Redis approved or the
+  // Postgres gate decided may still be landing in Postgres.
+  const drained = !(await isGateBootMarked(redis, generation));
   const waitUntil = Math.max(drained ? Date.now() + DRAIN_MS : 0, await readCouponDrainUntil(redis, couponId));
   if (waitUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, waitUntil - Date.now()));
 
   // One consistent picture of the coupon's counting redemptions and live locks.
-  const snapshot = await getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), {
-    isolationLevel: "repeatable read",
-    accessMode: "read only",
-  });
+  const snapshot = await onPostgres(() =>
+    getDb().transaction((tx) => readCouponGateSnapshot(tx, couponId), {
+      isolationLevel: "repeatable read",
+      accessMode: "read only",
+    }),
+  );
   if (!snapshot) return; // no such coupon: callers answer NOT_FOUND
   for (let i = 0; i < snapshot.users.length; i += CHUNK) {
     const users = Object.fromEntries(snapshot.users.slice(i, i + CHUNK).map((u) => [u.customerId, u.uses]));
@@ -79,17 +86,29 @@ async function rebuildCoupon(couponId: string): Promise<void> {
     uses: snapshot.uses,
     spent: snapshot.spent,
   });
-  if (drained) await markGateBoot(redis, epoch);
-  await logGateRepair(getDb(), {
-    couponId,
-    kind: "rebuild",
-    detail: {
-      uses: snapshot.uses,
-      spent: snapshot.spent,
-      users: snapshot.users.length,
-      locks: snapshot.locks.length,
-      drained,
-    },
+  if (drained) await markGateBoot(redis, String(generation));
+  await onPostgres(() =>
+    logGateRepair(getDb(), {
+      couponId,
+      kind: "rebuild",
+      detail: {
+        uses: snapshot.uses,
+        spent: snapshot.spent,
+        users: snapshot.users.length,
+        locks: snapshot.locks.length,
+        drained,
+      },
+    }),
+  );
+}
+
+/** Postgres failures of a rebuild are not Redis failures: callers must not open the Redis breaker for them. */
+function onPostgres<T>(call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    throw new DependencyUnavailableError(
+      `Postgres failed while rebuilding the gate state: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   });
 }
 

@@ -9,7 +9,7 @@ export async function lockCheckout(
   caller: CheckoutCustomerCaller,
   opts: { ttlMs?: number } = {},
 ): Promise<LockResult> {
-  return guardCodeGuesses(caller, () =>
+  return guardCodeGuesses(caller, input.codes, () =>
     runIdempotent(
       {
         scope: caller.customer.id,

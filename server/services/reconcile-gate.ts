@@ -1,3 +1,4 @@
+import type { Redis } from "@upstash/redis";
 import { getDb } from "@/server/db/client";
 import {
   expireStaleLocks,
@@ -8,10 +9,30 @@ import {
 import { deleteExpiredIdempotencyKeys } from "@/server/db/queries/idempotency";
 import { currentGateMode, DRAIN_MS, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { dropCouponState, listGateCouponIds, readUsage, reclaimExpiredLocks } from "@/server/redis/gate";
+import {
+  dropCouponState,
+  dropStaleState,
+  listGateCouponIds,
+  readUsage,
+  reclaimExpiredLocks,
+} from "@/server/redis/gate";
 import { setCouponDrainUntil } from "@/server/redis/gate-boot";
 import { env } from "@/server/env";
 import { ensureGateState } from "./ensure-gate-state";
+import { DependencyUnavailableError } from "./errors";
+
+/** A Redis call of the pass failed: only this opens the breaker (a Postgres error says nothing about Redis). */
+class RedisStepError extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
+function onRedis<T>(call: () => Promise<T>): Promise<T> {
+  return call().catch((error: unknown) => {
+    throw new RedisStepError(error);
+  });
+}
 
 const globalForCounters = globalThis as unknown as { couponCountersRefreshed?: boolean };
 function countersRefreshedOnce(): boolean {
@@ -28,6 +49,10 @@ export type ReconcileReport = {
   repaired: string[];
   deletedIdempotencyKeys: number;
   refreshedCounters: number;
+  /** Coupons whose check failed on the Postgres side (logged; the next pass tries again). */
+  failedCoupons: string[];
+  /** Coupons whose keys from an older gate generation were freed. */
+  droppedStale: number;
 };
 
 type Observation = {
@@ -63,6 +88,8 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
     repaired: [],
     deletedIdempotencyKeys: 0,
     refreshedCounters: 0,
+    failedCoupons: [],
+    droppedStale: 0,
   };
   const expired = await expireStaleLocks(db);
   report.expiredLocks = expired.length;
@@ -78,61 +105,82 @@ export async function reconcileGate(now = Date.now()): Promise<ReconcileReport> 
   const redis = getRedis();
   if (!redis || currentGateMode(now).kind !== "redis") return report;
   try {
-    for (const couponId of await listGateCouponIds(redis)) {
-      const { reclaimed } = await reclaimExpiredLocks(redis, couponId, 1_000);
-      report.reclaimedLocks += reclaimed.length;
-      const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
-      if (!usage?.loaded) continue;
-      const snapshot = await db.transaction((tx) => readCouponGateSnapshot(tx, couponId), {
-        isolationLevel: "repeatable read",
-        accessMode: "read only",
-      });
-      if (!snapshot) continue;
-      report.checkedCoupons += 1;
-      const agrees = usage.uses === snapshot.uses && usage.spent === snapshot.spent && usage.status === snapshot.status;
-      if (agrees) {
-        suspects().delete(couponId);
-        continue;
+    for (const couponId of await onRedis(() => listGateCouponIds(redis))) {
+      try {
+        await reconcileCoupon(redis, couponId, now, report);
+      } catch (error) {
+        if (error instanceof RedisStepError) throw error;
+        // Postgres failed (or refused this coupon): not a Redis failure; the next pass tries again.
+        console.error(`[gate] reconcile of coupon ${couponId} failed:`, error instanceof Error ? error.message : error);
+        report.failedCoupons.push(couponId);
       }
-      const current: Observation = {
-        firstSeenMs: now,
-        redisUses: usage.uses,
-        postgresUses: snapshot.uses,
-        redisSpent: usage.spent,
-        postgresSpent: snapshot.spent,
-      };
-      const seen = suspects().get(couponId);
-      const unchanged =
-        seen &&
-        (["redisUses", "postgresUses", "redisSpent", "postgresSpent"] as const).every((k) => seen[k] === current[k]);
-      const behindTwice = seen && seen.redisUses < seen.postgresUses && current.redisUses < current.postgresUses;
-      const statusDiffers = usage.status !== snapshot.status;
-      if (!seen || now - seen.firstSeenMs < DRAIN_MS || !(unchanged || behindTwice || statusDiffers)) {
-        if (!seen || !(now - seen.firstSeenMs < DRAIN_MS)) suspects().set(couponId, current);
-        report.suspected.push(couponId);
-        continue;
-      }
-      // Drift: drop the coupon's state and rebuild it from Postgres after a drain.
-      await setCouponDrainUntil(redis, couponId, Date.now() + DRAIN_MS);
-      await dropCouponState(redis, couponId);
-      await ensureGateState([couponId]);
-      suspects().delete(couponId);
-      report.repaired.push(couponId);
-      await logGateRepair(db, {
-        couponId,
-        kind: "drift-rebuild",
-        detail: {
-          redisUses: usage.uses,
-          postgresUses: snapshot.uses,
-          redisSpent: usage.spent,
-          postgresSpent: snapshot.spent,
-          redisStatus: usage.status,
-          postgresStatus: snapshot.status,
-        },
-      });
     }
   } catch (error) {
-    reportRedisFailure(error);
+    if (!(error instanceof RedisStepError)) throw error;
+    reportRedisFailure(error.failure);
   }
   return report;
+}
+
+/** Compares one coupon's Redis state with Postgres; rebuilds it when the drift outlives the drain window. */
+async function reconcileCoupon(redis: Redis, couponId: string, now: number, report: ReconcileReport): Promise<void> {
+  const db = getDb();
+  const { reclaimed } = await onRedis(() => reclaimExpiredLocks(redis, couponId, 1_000));
+  report.reclaimedLocks += reclaimed.length;
+  const [usage] = await onRedis(() => readUsage(redis, [{ couponId, codeIds: [], customerId: null }]));
+  if (!usage?.loaded) {
+    // Keys of an older gate generation are never trusted again: free them (atomically; current state is kept).
+    if ((await onRedis(() => dropStaleState(redis, couponId))).dropped) report.droppedStale += 1;
+    return;
+  }
+  const snapshot = await db.transaction((tx) => readCouponGateSnapshot(tx, couponId), {
+    isolationLevel: "repeatable read",
+    accessMode: "read only",
+  });
+  if (!snapshot) return;
+  report.checkedCoupons += 1;
+  const agrees = usage.uses === snapshot.uses && usage.spent === snapshot.spent && usage.status === snapshot.status;
+  if (agrees) {
+    suspects().delete(couponId);
+    return;
+  }
+  const current: Observation = {
+    firstSeenMs: now,
+    redisUses: usage.uses,
+    postgresUses: snapshot.uses,
+    redisSpent: usage.spent,
+    postgresSpent: snapshot.spent,
+  };
+  const seen = suspects().get(couponId);
+  const unchanged =
+    seen &&
+    (["redisUses", "postgresUses", "redisSpent", "postgresSpent"] as const).every((k) => seen[k] === current[k]);
+  const behindTwice = seen && seen.redisUses < seen.postgresUses && current.redisUses < current.postgresUses;
+  const statusDiffers = usage.status !== snapshot.status;
+  if (!seen || now - seen.firstSeenMs < DRAIN_MS || !(unchanged || behindTwice || statusDiffers)) {
+    if (!seen || !(now - seen.firstSeenMs < DRAIN_MS)) suspects().set(couponId, current);
+    report.suspected.push(couponId);
+    return;
+  }
+  // Drift: drop the coupon's state and rebuild it from Postgres after a drain.
+  await onRedis(() => setCouponDrainUntil(redis, couponId, Date.now() + DRAIN_MS));
+  await onRedis(() => dropCouponState(redis, couponId));
+  // A rebuild's Postgres failures come out as DependencyUnavailableError; anything else there is Redis's.
+  await ensureGateState([couponId]).catch((error: unknown) => {
+    throw error instanceof DependencyUnavailableError ? error : new RedisStepError(error);
+  });
+  suspects().delete(couponId);
+  report.repaired.push(couponId);
+  await logGateRepair(db, {
+    couponId,
+    kind: "drift-rebuild",
+    detail: {
+      redisUses: usage.uses,
+      postgresUses: snapshot.uses,
+      redisSpent: usage.spent,
+      postgresSpent: snapshot.spent,
+      redisStatus: usage.status,
+      postgresStatus: snapshot.status,
+    },
+  });
 }

@@ -16,7 +16,7 @@ export async function redeemCheckout(input: RedeemInput, caller: CheckoutCustome
     return runIdempotent(ref, (complete) =>
       redeemLock({ lockId: input.lockId, orderId: input.orderId }, caller, complete),
     );
-  return guardCodeGuesses(caller, () =>
+  return guardCodeGuesses(caller, input.codes, () =>
     runIdempotent(ref, (complete) => reserveCheckout("redeem", input, caller, complete) as Promise<RedeemResult>),
   );
 }

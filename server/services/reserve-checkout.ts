@@ -80,7 +80,7 @@ function onGateWriteConnection<T>(decidedAt: number, write: (connection: SqlTarg
 
 type ApprovedRedemptions = {
   rows: Array<NewRedemption & { id: string }>;
-  answer: { scope: string; key: string; response: unknown };
+  answer: { scope: string; key: string; ownerToken: string; response: unknown };
   decidedAt: number;
 };
 

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { configure } from "safe-stable-stringify";
 import { createBatcher } from "@/server/batching";
+import { openJson, sealJson } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import {
   claimIdempotencyKeys,
@@ -9,6 +10,7 @@ import {
   releaseIdempotencyKey,
   takeOverStaleKey,
 } from "@/server/db/queries/idempotency";
+import { IdempotencyKeyLostError } from "@/server/db/queries/gate-records";
 import type { Reason } from "@/server/domain/reasons";
 import { CheckoutRejectedError, DomainError, IdempotencyMismatchError, InProgressError } from "./errors";
 
@@ -27,7 +29,8 @@ type StoredOutcome =
  * that makes the effect durable, then calls `done()` once that committed.
  */
 export type IdempotentAnswer = {
-  key: { scope: string; key: string };
+  /** ownerToken: this execution's claim; a takeover replaces it, and then this answer is refused. */
+  key: { scope: string; key: string; ownerToken: string };
   stored: (value: unknown) => unknown;
   done: () => void;
 };
@@ -63,21 +66,24 @@ export async function runIdempotent<T>(
   const deadline = Date.now() + WAIT_FOR_OWNER_MS;
 
   for (;;) {
+    // A fresh token per claim: a stale owner that is still running is told apart from the one that took over.
+    const ownerToken = randomUUID();
     const owned =
       (await claimIdempotencyKey({
         ...keyRef,
+        ownerToken,
         operation: ref.operation,
         requestHash,
         ttlHours: IDEMPOTENCY_TTL_HOURS,
-      })) || (await takeOverStaleKey(db, { ...keyRef, staleSeconds: STALE_AFTER_SECONDS }));
-    if (owned) return executeOwned(keyRef, execute);
+      })) || (await takeOverStaleKey(db, { ...keyRef, ownerToken, staleSeconds: STALE_AFTER_SECONDS }));
+    if (owned) return executeOwned({ ...keyRef, ownerToken }, execute);
 
     const existing = await readIdempotencyKey(db, keyRef);
     if (!existing) continue; // released by a failed owner: claim again
     if (existing.requestHash !== requestHash || existing.operation !== ref.operation) {
       throw new IdempotencyMismatchError("This idempotency key was already used with a different request.");
     }
-    if (existing.status === "DONE") return replay<T>(existing.response as StoredOutcome);
+    if (existing.status === "DONE") return replay<T>(openJson(existing.response) as StoredOutcome);
     if (Date.now() > deadline)
       throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -85,37 +91,56 @@ export async function runIdempotent<T>(
 }
 
 async function executeOwned<T>(
-  keyRef: { scope: string; key: string },
+  keyRef: { scope: string; key: string; ownerToken: string },
   execute: (answer: IdempotentAnswer) => Promise<T>,
 ): Promise<T> {
   const db = getDb();
   let completed = false;
   const answer: IdempotentAnswer = {
     key: keyRef,
-    stored: (value): StoredOutcome => ({ ok: true, value }),
+    // Answers name codes: stored sealed (AES-GCM), so a dump of idempotency_keys yields none.
+    stored: (value) => sealJson({ ok: true, value } satisfies StoredOutcome),
     done: () => void (completed = true),
   };
   try {
     const result = await execute(answer);
-    if (!completed) await completeIdempotencyKey(db, keyRef, { ok: true, value: result } satisfies StoredOutcome);
+    if (
+      !completed &&
+      !(await completeIdempotencyKey(db, keyRef, sealJson({ ok: true, value: result } satisfies StoredOutcome)))
+    )
+      return answerOfNewOwner(keyRef);
     return result;
   } catch (error) {
     if (completed) throw error;
+    // The key was taken over while this call ran (it looked dead): the new owner's answer is the answer.
+    if (error instanceof IdempotencyKeyLostError) return answerOfNewOwner(keyRef);
     if (error instanceof DomainError) {
       // A refusal is an answer too: a retry gets the same one, and nothing was reserved.
       const rejected = error instanceof CheckoutRejectedError ? error.rejected : undefined;
-      await completeIdempotencyKey(db, keyRef, {
-        ok: false,
-        reason: error.reason,
-        message: error.message,
-        details: error.details,
-        rejected,
-      } satisfies StoredOutcome);
+      const stored = await completeIdempotencyKey(
+        db,
+        keyRef,
+        sealJson({
+          ok: false,
+          reason: error.reason,
+          message: error.message,
+          details: error.details,
+          rejected,
+        } satisfies StoredOutcome),
+      );
+      if (!stored) return answerOfNewOwner(keyRef);
     } else {
       await releaseIdempotencyKey(db, keyRef).catch(() => undefined);
     }
     throw error;
   }
+}
+
+/** This owner lost the key to a takeover: replay the new owner's answer, or say it is still running. */
+async function answerOfNewOwner<T>(keyRef: { scope: string; key: string }): Promise<T> {
+  const row = await readIdempotencyKey(getDb(), keyRef);
+  if (row?.status === "DONE") return replay<T>(openJson(row.response) as StoredOutcome);
+  throw new InProgressError("A request with this idempotency key is still in progress; retry shortly.");
 }
 
 function replay<T>(outcome: StoredOutcome): T {

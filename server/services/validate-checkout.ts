@@ -1,8 +1,7 @@
 import { getDb } from "@/server/db/client";
-import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import type { Cart, Quote } from "@/server/domain/schemas";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { isRateLimited, recordFailedAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
 import {
   liveFromGate,
   quoteResolved,
@@ -14,44 +13,10 @@ import {
   type ResolvedCodes,
 } from "./checkout-quote";
 import { ensureGateState } from "./ensure-gate-state";
-import { CheckoutRejectedError, DomainError } from "./errors";
+import { guardCodeGuesses, type CheckoutCaller } from "./guard-code-guesses";
 
-export type CheckoutCaller = {
-  /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
-  customer: Customer | null;
-  ip: string;
-};
-
-export function rateLimitSubjects(caller: CheckoutCaller): RateLimitSubject[] {
-  const subjects: RateLimitSubject[] = [{ policy: "failedCodeByIp", identifier: caller.ip }];
-  if (caller.customer) subjects.push({ policy: "failedCodeByUser", identifier: caller.customer.id });
-  return subjects;
-}
-
-/** Over the limit, no more codes are judged (checked before answering anything about them). */
-export async function assertNotRateLimited(caller: CheckoutCaller): Promise<void> {
-  if (await isRateLimited(rateLimitSubjects(caller))) throw new DomainError("RATE_LIMITED");
-}
-
-/** Failed guesses (unknown or malformed codes) count against the caller's limits. */
-export async function countFailedCodes(caller: CheckoutCaller, quote: Pick<Quote, "rejected">): Promise<void> {
-  const failures = quote.rejected.filter((r) => r.reason === "NOT_FOUND" || r.reason === "INVALID_FORMAT").length;
-  if (failures > 0) await recordFailedAttempts(rateLimitSubjects(caller), failures);
-}
-
-/**
- * Lock and redeem with codes: refused while the caller is over the failed-guess limits, and a refusal
- * naming unknown codes counts against them, as validate does.
- */
-export async function guardCodeGuesses<T>(caller: CheckoutCaller, run: () => Promise<T>): Promise<T> {
-  await assertNotRateLimited(caller);
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof CheckoutRejectedError) await countFailedCodes(caller, error);
-    throw error;
-  }
-}
+export type { CheckoutCaller } from "./guard-code-guesses";
+export { guardCodeGuesses };
 
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.
@@ -65,12 +30,12 @@ export async function validateCheckout(
   caller: CheckoutCaller,
   now = new Date(),
 ): Promise<Quote> {
-  const [, resolved] = await Promise.all([assertNotRateLimited(caller), resolveCodes(input.codes)]);
-  const live = await readUsageForQuote(resolved, caller.customer?.id ?? null);
-  await refreshStaleRules(resolved, live.coupons);
-  const { quote } = quoteResolved(resolved, live, input.cart, caller.customer, now);
-  await countFailedCodes(caller, quote);
-  return quote;
+  return guardCodeGuesses(caller, input.codes, async () => {
+    const resolved = await resolveCodes(input.codes);
+    const live = await readUsageForQuote(resolved, caller.customer?.id ?? null);
+    await refreshStaleRules(resolved, live.coupons);
+    return quoteResolved(resolved, live, input.cart, caller.customer, now).quote;
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { Redis } from "@upstash/redis";
 import { Redis as IORedis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { isRedisServerAvailable, startRedisServer, type RedisServerHandle } from "../local-redis";
-import { startUpstashBridge, type UpstashBridge } from "./server";
+import { startUpstashBridge, SYNC_TOKEN_HEADER, type UpstashBridge } from "./server";
 
 // Conformance of the local bridge as seen through the real @upstash/redis and @upstash/ratelimit
 // clients (plus raw HTTP for protocol details the clients hide). Self-contained: own redis-server,
@@ -285,6 +285,99 @@ describe("wire format", () => {
     });
     await res.text();
     expect(res.headers.get("keep-alive")).toBe("timeout=65");
+  });
+});
+
+describe("read your writes (upstash-sync-token)", () => {
+  /** Like spyOnFetch, plus the sync token each answer carried. */
+  function spyOnSyncTokens(): Array<{ sent: string | undefined; answered: string | null }> {
+    const seen: Array<{ sent: string | undefined; answered: string | null }> = [];
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const headers = Object.fromEntries(
+        Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]),
+      );
+      const response = await realFetch(input, init);
+      seen.push({ sent: headers[SYNC_TOKEN_HEADER], answered: response.headers.get(SYNC_TOKEN_HEADER) });
+      return response;
+    });
+    return seen;
+  }
+
+  it("every answer carries a new token: single commands, path-style, pipelines, transactions and Redis errors", async () => {
+    const answers = [
+      await rest("/", { body: JSON.stringify(["SET", "ryw:a", "1"]) }),
+      await rest("/", { body: JSON.stringify(["GET", "ryw:a"]) }),
+      await rest("/get/ryw:a", { method: "GET" }),
+      await rest("/pipeline", {
+        body: JSON.stringify([
+          ["INCR", "ryw:n"],
+          ["GET", "ryw:n"],
+        ]),
+      }),
+      await rest("/multi-exec", {
+        body: JSON.stringify([
+          ["INCR", "ryw:n"],
+          ["GET", "ryw:n"],
+        ]),
+      }),
+      await rest("/", { body: JSON.stringify(["INCR", "ryw:a-hash"]) }),
+      await rest("/", { body: JSON.stringify(["HSET", "ryw:a", "f", "v"]) }), // WRONGTYPE: HTTP 400
+    ];
+    expect(answers.at(-1)?.status).toBe(400);
+    const tokens = answers.map((a) => a.headers.get(SYNC_TOKEN_HEADER));
+    for (const token of tokens) expect(token).toMatch(/\S/);
+    expect(new Set(tokens).size).toBe(tokens.length);
+  });
+
+  it("an unauthorised request gets no token (it never reached Redis)", async () => {
+    const res = await fetch(`${bridge.url}/`, { method: "POST", body: JSON.stringify(["GET", "k"]) });
+    await res.text();
+    expect(res.status).toBe(401);
+    expect(res.headers.get(SYNC_TOKEN_HEADER)).toBeNull();
+  });
+
+  it("@upstash/redis sends back the token of the previous answer and keeps the latest one", async () => {
+    const client = new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: false });
+    const seen = spyOnSyncTokens();
+    await client.set("ryw:k", "v1");
+    await client.get("ryw:k");
+    await client.pipeline().set("ryw:k", "v2").get("ryw:k").exec();
+    await client.multi().set("ryw:k", "v3").get("ryw:k").exec();
+    expect(seen).toHaveLength(4);
+    expect(seen[0]?.sent).toBe(""); // a new client has no token yet
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.sent).toBe(seen[i - 1]?.answered);
+    expect(client.readYourWritesSyncToken).toBe(seen.at(-1)?.answered);
+  });
+
+  it("with readYourWrites: false the client sends no token and keeps none", async () => {
+    const client = new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: false, readYourWrites: false });
+    const seen = spyOnSyncTokens();
+    await client.set("ryw:off", "1");
+    expect(await client.get("ryw:off")).toBe(1);
+    expect(seen.map((s) => s.sent)).toEqual([undefined, undefined]);
+    expect(seen.every((s) => s.answered !== null)).toBe(true);
+    expect(client.readYourWritesSyncToken).toBe("");
+  });
+
+  it("a token handed from one client to another (as between serverless calls): the second reads the first's writes", async () => {
+    const writer = new Redis({ url: bridge.url, token: TOKEN });
+    const reader = new Redis({ url: bridge.url, token: TOKEN });
+    for (let i = 0; i < 50; i++) {
+      await writer.set("ryw:handoff", i);
+      reader.readYourWritesSyncToken = writer.readYourWritesSyncToken;
+      const seen = spyOnSyncTokens();
+      expect(await reader.get("ryw:handoff")).toBe(i);
+      expect(seen[0]?.sent).toBe(writer.readYourWritesSyncToken);
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("a token this bridge never issued (e.g. from before a restart) is accepted and does not delay the read", async () => {
+    const client = new Redis({ url: bridge.url, token: TOKEN, enableAutoPipelining: false });
+    await client.set("ryw:foreign", "x");
+    client.readYourWritesSyncToken = "0123456789ab-424242";
+    expect(await client.get("ryw:foreign")).toBe("x");
   });
 });
 

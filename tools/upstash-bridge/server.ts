@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { Socket } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
@@ -46,6 +46,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const HEADERS_TIMEOUT_MS = 66_000;
 const CLOSE_GRACE_MS = 2_000;
 const ALLOWED_METHODS = new Set(["GET", "HEAD", "POST", "PUT"]);
+/** Upstash's read-your-writes header: on every answer, and sent back by the client with its next request. */
+export const SYNC_TOKEN_HEADER = "upstash-sync-token";
 
 /** An answer decided before (or instead of) talking to Redis. */
 class HttpError extends Error {
@@ -71,6 +73,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   const log = opts.log;
   const expectedToken = Buffer.from(opts.token, "utf8");
   const scripts = new ScriptRegistry();
+  const nextSyncToken = syncTokenSource();
 
   const connect = (name: string, extra: RedisOptions = {}): Redis => {
     const conn = new Redis(opts.redisUrl, {
@@ -117,6 +120,12 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
 
+  // Like Upstash, every answer carries a fresh sync token, taken as it is sent (after its commands ran).
+  // Upstash makes a read replica catch up with the token a request presents; the one redis-server here
+  // is the primary and has reached every token it handed out, so a presented token never delays a request.
+  const answer: typeof sendJson = (res, status, payload, headers = {}) =>
+    sendJson(res, status, payload, { ...headers, [SYNC_TOKEN_HEADER]: nextSyncToken() });
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { pathname, query } = splitUrl(req.url ?? "/");
     const method = req.method ?? "GET";
@@ -130,6 +139,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
 
     const body = await readBody(req, maxBodyBytes);
     if (refusal) {
+      // No sync token: the request never reached Redis.
       sendJson(
         res,
         refusal.status,
@@ -139,7 +149,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
       return;
     }
     if (body === null) {
-      sendJson(res, 413, { error: `ERR request body exceeds the bridge limit of ${maxBodyBytes} bytes` });
+      answer(res, 413, { error: `ERR request body exceeds the bridge limit of ${maxBodyBytes} bytes` });
       return;
     }
 
@@ -151,7 +161,7 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
         const commands = parseBatchBody(parseJson(body));
         const outcomes =
           pathname === "/pipeline" ? await runPipeline(commands, base64) : await runTransaction(commands, base64);
-        sendJson(res, 200, outcomes);
+        answer(res, 200, outcomes);
         return;
       }
       const command =
@@ -159,11 +169,11 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
           ? parseSingleBody(body.length > 0 ? parseJson(body) : missingCommand())
           : parsePathCommand(pathname, query, method === "POST" || method === "PUT" ? body : null);
       const outcome = await runSingle(command, base64);
-      sendJson(res, "error" in outcome ? 400 : 200, outcome);
+      answer(res, "error" in outcome ? 400 : 200, outcome);
     } catch (error) {
-      if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
-      else if (error instanceof BadRequestError) sendJson(res, 400, { error: error.message });
-      else if (error instanceof RedisUnavailableError) sendJson(res, 500, { error: error.message });
+      if (error instanceof HttpError) answer(res, error.status, { error: error.message });
+      else if (error instanceof BadRequestError) answer(res, 400, { error: error.message });
+      else if (error instanceof RedisUnavailableError) answer(res, 500, { error: error.message });
       else throw error;
     }
   }
@@ -263,6 +273,16 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
       return closing;
     },
   };
+}
+
+/**
+ * Sync tokens: this bridge's random id and a counter, so each answer's token is new and a token from an
+ * earlier bridge (or another one) is never mistaken for one of ours.
+ */
+function syncTokenSource(): () => string {
+  const bridgeId = randomBytes(6).toString("hex");
+  let issued = 0;
+  return () => `${bridgeId}-${++issued}`;
 }
 
 function call(conn: Redis, args: RedisCommand): Promise<unknown> {

@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { openJson, sealJson } from "@/server/crypto/code-secrets";
 import { executePrepared, type Executor, type SqlTarget } from "../client";
 import { lockItems, locks, redemptions, type RedemptionRow } from "../schema";
 
@@ -18,7 +19,7 @@ export async function findLock(db: Executor, id: string) {
   const [lock] = await db.select().from(locks).where(eq(locks.id, id)).limit(1);
   if (!lock) return undefined;
   const items = await db.select().from(lockItems).where(eq(lockItems.lockId, id));
-  return { ...lock, items };
+  return { ...lock, quote: openJson(lock.quote), items };
 }
 
 /** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
@@ -155,7 +156,16 @@ export async function refreshCouponCounters(db: Executor, sinceSeconds: number |
   return rows.length;
 }
 
-type AnswerRef = { scope: string; key: string; response: unknown };
+/** The idempotent answer to store, under its owner's token (idempotency.ts: a taken-over key is no longer ours). */
+type AnswerRef = { scope: string; key: string; ownerToken: string; response: unknown };
+
+/** The key was taken over (the owner was presumed dead): nothing of this call was written. */
+export class IdempotencyKeyLostError extends Error {
+  constructor() {
+    super("the idempotency key was taken over by another request; nothing was written");
+    this.name = "IdempotencyKeyLostError";
+  }
+}
 
 /**
  * Redeem, as one statement: the redemptions and the idempotent answers commit
@@ -172,21 +182,31 @@ export async function insertRedemptionsAnswered(
   // Columns as arrays (unnest): one statement text whatever the batch size, prepared once per connection.
   const column = <T>(pick: (r: (typeof rows)[number]) => T) => sql.param(rows.map(pick));
   const answers = entries.map((e) => e.answer);
-  await executePrepared(
+  // Every key must still be ours (owner token, locked for the statement) or nothing is inserted.
+  const answered = await executePrepared(
     db,
     sql`
-    with r as (
+    with a as (
+      select * from unnest(${sql.param(answers.map((a) => a.scope))}::text[], ${sql.param(answers.map((a) => a.key))}::text[],
+        ${sql.param(answers.map((a) => a.ownerToken))}::uuid[], ${sql.param(answers.map((a) => JSON.stringify(a.response)))}::text[])
+        a(scope, key, owner_token, response)),
+    owned as (
+      select k.scope, k.key from idempotency_keys k join a on k.scope = a.scope and k.key = a.key
+      where k.owner_token = a.owner_token and k.status = 'IN_PROGRESS' for update of k),
+    r as (
       insert into redemptions (id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, per_user_unique, code_single_use)
       select * from unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.couponId)}::uuid[], ${column((r) => r.codeId)}::uuid[],
         ${column((r) => r.customerId)}::text[], ${column((r) => r.orderId)}::text[], ${column((r) => r.lockId ?? null)}::uuid[],
         ${column((r) => r.amount)}::bigint[], ${column((r) => r.currency)}::text[], ${column((r) => r.channel ?? null)}::text[],
         ${column((r) => pgBool(r.perUserUnique))}::text[]::boolean[], ${column((r) => pgBool(r.codeSingleUse))}::text[]::boolean[])
+      where (select count(*) from owned) = ${answers.length}
       returning 1)
     update idempotency_keys k set status = 'DONE', response = a.response::jsonb
-    from unnest(${sql.param(answers.map((a) => a.scope))}::text[], ${sql.param(answers.map((a) => a.key))}::text[],
-      ${sql.param(answers.map((a) => JSON.stringify(a.response)))}::text[]) a(scope, key, response)
-    where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}`,
+    from a
+    where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}
+    returning k.key`,
   );
+  if (answered.length !== answers.length) throw new IdempotencyKeyLostError();
 }
 
 /**
@@ -198,7 +218,7 @@ function pgBool(value: boolean): "t" | "f" {
   return value ? "t" : "f";
 }
 
-/** Lock, as one statement: the lock, its items and the idempotent answer. */
+/** Lock, as one statement: the lock, its items and the idempotent answer. The stored quote names codes: it is sealed (AES-GCM). */
 export async function insertLockAnswered(
   db: SqlTarget,
   lock: { id: string; customerId: string; expiresAt: Date; cart: unknown; quote: unknown; items: NewLockItem[] },
@@ -211,15 +231,23 @@ export async function insertLockAnswered(
     ),
     sql`, `,
   );
-  await executePrepared(
+  // The key must still be ours (owner token, locked for the statement) or nothing is inserted.
+  const answered = await executePrepared(
     db,
     sql`
-    with l as (
+    with owned as (
+      select 1 from idempotency_keys
+      where scope = ${answer.scope} and key = ${answer.key} and owner_token = ${answer.ownerToken}::uuid and status = 'IN_PROGRESS'
+      for update),
+    l as (
       insert into locks (id, customer_id, expires_at, cart, quote)
-      values (${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(lock.quote)}::jsonb)
+      select ${lock.id}::uuid, ${lock.customerId}, ${lock.expiresAt.toISOString()}::timestamptz, ${JSON.stringify(lock.cart)}::jsonb, ${JSON.stringify(sealJson(lock.quote))}::jsonb
+      where exists (select 1 from owned)
       returning id),
     i as (insert into lock_items (lock_id, code_id, coupon_id, customer_id, amount) select * from (values ${items}) v(a, b, c, d, e) where exists (select 1 from l) returning 1)
     update idempotency_keys set status = 'DONE', response = ${JSON.stringify(answer.response)}::jsonb
-    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from i) = ${lock.items.length}`,
+    where scope = ${answer.scope} and key = ${answer.key} and (select count(*) from i) = ${lock.items.length}
+    returning key`,
   );
+  if (answered.length !== 1) throw new IdempotencyKeyLostError();
 }

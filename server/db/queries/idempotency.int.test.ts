@@ -26,6 +26,7 @@ const claim = (
 ) => ({
   scope,
   key,
+  ownerToken: randomUUID(),
   operation: over.operation ?? "redeem",
   requestHash: over.requestHash ?? `hash-of-${key}`,
   ttlHours: over.ttlHours ?? 48,

@@ -4,6 +4,8 @@ import { idempotencyKeys } from "../schema";
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 type KeyRef = { scope: string; key: string };
+/** A key and the token of the owner acting on it: complete and release touch the row only while it is theirs. */
+export type OwnedKeyRef = KeyRef & { ownerToken: string };
 
 /**
  * Many claims in one statement: true for each key this call inserted. A key
@@ -11,7 +13,7 @@ type KeyRef = { scope: string; key: string };
  */
 export async function claimIdempotencyKeys(
   db: Executor,
-  inputs: ReadonlyArray<KeyRef & { operation: string; requestHash: string; ttlHours: number }>,
+  inputs: ReadonlyArray<OwnedKeyRef & { operation: string; requestHash: string; ttlHours: number }>,
 ): Promise<boolean[]> {
   if (inputs.length === 0) return [];
   // Rows in key order: two concurrent claims of overlapping keys then wait on each other, never deadlock.
@@ -21,10 +23,11 @@ export async function claimIdempotencyKeys(
   const rows = await executePrepared<{ scope: string; key: string }>(
     db,
     sql`
-    insert into idempotency_keys (scope, key, operation, request_hash, expires_at)
-    select scope, key, operation, request_hash, now() + make_interval(hours => ttl_hours)
+    insert into idempotency_keys (scope, key, operation, request_hash, owner_token, expires_at)
+    select scope, key, operation, request_hash, owner_token, now() + make_interval(hours => ttl_hours)
     from unnest(${column((i) => i.scope)}::text[], ${column((i) => i.key)}::text[], ${column((i) => i.operation)}::text[],
-      ${column((i) => i.requestHash)}::text[], ${column((i) => i.ttlHours)}::int[]) with ordinality as u(scope, key, operation, request_hash, ttl_hours, n)
+      ${column((i) => i.requestHash)}::text[], ${column((i) => i.ownerToken)}::uuid[], ${column((i) => i.ttlHours)}::int[])
+      with ordinality as u(scope, key, operation, request_hash, owner_token, ttl_hours, n)
     order by n
     on conflict do nothing
     returning scope, key`,
@@ -46,32 +49,48 @@ export async function readIdempotencyKey(db: Executor, ref: KeyRef): Promise<Ide
   return row;
 }
 
-/** Stores the answer; called inside the transaction that makes the call's effect, so both commit together. */
-export async function completeIdempotencyKey(db: Executor, ref: KeyRef, response: unknown): Promise<void> {
-  await db
+/**
+ * Stores the answer, if the key is still this owner's (a takeover gave it a new token): false when it
+ * is not, and then nothing changed.
+ */
+export async function completeIdempotencyKey(db: Executor, ref: OwnedKeyRef, response: unknown): Promise<boolean> {
+  const rows = await db
     .update(idempotencyKeys)
     .set({ status: "DONE", response })
-    .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
+    .where(
+      and(
+        eq(idempotencyKeys.scope, ref.scope),
+        eq(idempotencyKeys.key, ref.key),
+        eq(idempotencyKeys.ownerToken, ref.ownerToken),
+        eq(idempotencyKeys.status, "IN_PROGRESS"),
+      ),
+    )
+    .returning({ key: idempotencyKeys.key });
+  return rows.length === 1;
 }
 
-/** An unexpected failure (nothing was done): the key is freed so a retry runs again. */
-export async function releaseIdempotencyKey(db: Executor, ref: KeyRef): Promise<void> {
+/** An unexpected failure (nothing was done): the key is freed so a retry runs again, unless another owner took it over. */
+export async function releaseIdempotencyKey(db: Executor, ref: OwnedKeyRef): Promise<void> {
   await db
     .delete(idempotencyKeys)
     .where(
       and(
         eq(idempotencyKeys.scope, ref.scope),
         eq(idempotencyKeys.key, ref.key),
+        eq(idempotencyKeys.ownerToken, ref.ownerToken),
         eq(idempotencyKeys.status, "IN_PROGRESS"),
       ),
     );
 }
 
-/** A key left IN_PROGRESS by a crashed process is taken over after staleSeconds. */
-export async function takeOverStaleKey(db: Executor, ref: KeyRef & { staleSeconds: number }): Promise<boolean> {
+/**
+ * A key left IN_PROGRESS by a crashed process is taken over after staleSeconds, under the new owner's
+ * token: the presumed-dead owner may still be alive, and its answer must then change nothing.
+ */
+export async function takeOverStaleKey(db: Executor, ref: OwnedKeyRef & { staleSeconds: number }): Promise<boolean> {
   const rows = await db
     .update(idempotencyKeys)
-    .set({ createdAt: sql`now()` })
+    .set({ createdAt: sql`now()`, ownerToken: ref.ownerToken })
     .where(
       and(
         eq(idempotencyKeys.scope, ref.scope),

@@ -2,7 +2,7 @@
  * finishRebuild: publishes a rebuilt state (loaded=1, new epoch, totals) and ends the rebuild.
  *
  * Protects invariant 1: only the token holder publishes, and only then do reservations trust the
- * counters. The new epoch tells restoreUses that uses counted before the rebuild are already gone.
+ * counters, under the generation the rebuild was claimed in (begin-rebuild.ts). The new epoch tells restoreUses that uses counted before the rebuild are already gone.
  * A status written through by setCouponLiveStatus during the rebuild with a higher version wins over
  * the snapshot's.
  *

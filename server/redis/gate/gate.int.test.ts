@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
-import { startRedisServer } from "@/tools/local-redis";
-import { startUpstashBridge } from "@/tools/upstash-bridge/server";
+import { createRedisHttpRequester } from "../client";
 import {
   beginRebuild,
   commitLock,
   dropCouponState,
+  dropStaleState,
   finishRebuild,
   gateKeys,
   listGateCouponIds,
@@ -17,7 +17,6 @@ import {
   reserveUses,
   restoreUses,
   setCouponLiveStatus,
-  wipeGateState,
   type GateLimits,
   type ReserveItem,
   type ReserveResult,
@@ -367,7 +366,8 @@ describe("locks: expiry, commit, release", () => {
     const lockId = randomUUID();
     const input = { mode: "lock" as const, lockId, customerId: "c", ttlMs: 60_000, items: [item(couponId)] };
     await reserveUses(redis, input);
-    await expect(reserveUses(redis, input)).rejects.toThrow(/GATE_LOCK_EXISTS/);
+    // The very same request again is a resend (answered as the first, see below); another one is a reuse.
+    await expect(reserveUses(redis, { ...input, customerId: "other" })).rejects.toThrow(/GATE_LOCK_EXISTS/);
     expect((await rawState(couponId)).uses).toBe(1);
   });
 
@@ -462,6 +462,86 @@ describe("restoreUses", () => {
       codes: { "code-1": 1 },
       locks: 0,
     });
+  });
+});
+
+describe("a request sent twice (the transport's resend after a lost answer, or the batcher's per-caller resend)", () => {
+  /** A client whose every request reaches Redis twice; the caller sees the second answer, as after a resend. */
+  function twiceSendingClient(): Redis {
+    const inner = createRedisHttpRequester(process.env.UPSTASH_REDIS_REST_URL!, process.env.UPSTASH_REDIS_REST_TOKEN!);
+    return new Redis({
+      request: async (req) => {
+        await inner.request(req);
+        return inner.request(req);
+      },
+    });
+  }
+
+  it("restoreUses gives a use back once", async () => {
+    const { couponId, epoch } = await loadedCoupon();
+    for (const customer of ["a", "b"]) {
+      const reserved = await reserveUses(redis, {
+        mode: "redeem",
+        lockId: randomUUID(),
+        customerId: customer,
+        ttlMs: 60_000,
+        items: [item(couponId)],
+      });
+      expect(reserved.ok).toBe(true);
+    }
+    const restore = { couponId, codeId: "code-1", customerId: "a", amount: 100, epoch };
+    expect(await restoreUses(twiceSendingClient(), [restore])).toEqual({ restored: 1 });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, users: { b: 1 }, codes: { "code-1": 1 } });
+  });
+
+  it("commitLock commits once and answers as the first send did (not EXPIRED)", async () => {
+    const { couponId } = await loadedCoupon();
+    const lockId = randomUUID();
+    const reserved = await reserveUses(redis, {
+      mode: "lock",
+      lockId,
+      customerId: "c",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+    });
+    expect(reserved.ok).toBe(true);
+    const committed = await commitLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    expect(committed).toMatchObject({
+      ok: true,
+      items: [{ couponId, codeId: "code-1", amount: 100, customerId: "c" }],
+    });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, locks: 0, codes: { "code-1": 1 } });
+  });
+
+  it("reserveUses reserves once (a lock is not refused as a reused lock id, a redemption is not counted twice)", async () => {
+    const { couponId } = await loadedCoupon();
+    const twice = twiceSendingClient();
+    for (const mode of ["lock", "redeem"] as const) {
+      const reserved = await reserveUses(twice, {
+        mode,
+        lockId: randomUUID(),
+        customerId: mode,
+        ttlMs: 60_000,
+        items: [item(couponId)],
+      });
+      expect(reserved.ok).toBe(true);
+    }
+    expect(await rawState(couponId)).toMatchObject({ uses: 2, spent: 200, locks: 1, users: { lock: 1, redeem: 1 } });
+  });
+
+  it("releaseLock gives a lock back once (idempotent by design: a released lock releases nothing)", async () => {
+    const { couponId } = await loadedCoupon();
+    const lockId = randomUUID();
+    await reserveUses(redis, { mode: "lock", lockId, customerId: "d", ttlMs: 60_000, items: [item(couponId)] });
+    await reserveUses(redis, {
+      mode: "lock",
+      lockId: randomUUID(),
+      customerId: "e",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+    });
+    await releaseLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, locks: 1, users: { e: 1 } });
   });
 });
 
@@ -610,29 +690,77 @@ describe("rebuild protocol", () => {
   });
 });
 
-describe("wipeGateState", () => {
-  it("deletes every gate key and keeps cached rules (own redis-server: it wipes everything)", async () => {
-    const server = await startRedisServer();
-    const bridge = await startUpstashBridge({ redisUrl: server.url, token: "wipe" });
-    const own = new Redis({ url: bridge.url, token: "wipe", enableTelemetry: false });
-    try {
-      const couponId = randomUUID();
-      const token = randomUUID();
-      await beginRebuild(own, couponId, token);
-      await finishRebuild(own, couponId, token, { epoch: "e", status: "ACTIVE", version: 1, uses: 0, spent: 0 });
-      await reserveUses(own, { mode: "lock", lockId: "L1", customerId: "c", ttlMs: 60_000, items: [item(couponId)] });
-      await own.set(`cf:{cp:${couponId}}:rules`, "{}");
-      await own.set("unrelated", "1");
-      expect(await listGateCouponIds(own)).toEqual([couponId]);
-      expect(await wipeGateState(own)).toEqual({ deleted: 5 });
-      expect((await own.keys("*")).sort()).toEqual([`cf:{cp:${couponId}}:rules`, "unrelated"]);
-      expect(
-        await reserveUses(own, { mode: "lock", lockId: "L2", customerId: "c", ttlMs: 60_000, items: [item(couponId)] }),
-      ).toEqual({ ok: false, notLoaded: [couponId] });
-    } finally {
-      await bridge.close();
-      await server.stop();
-    }
+describe("gate generations (a change of the shared gate mode outdates every state at once, no wipe)", () => {
+  const reserveAt = (couponId: string, generation: number) =>
+    reserveUses(redis, {
+      mode: "redeem",
+      lockId: randomUUID(),
+      customerId: "g",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+      generation,
+    });
+
+  it("state loaded under an older generation is not trusted, and a newer generation rebuilds over it", async () => {
+    const couponId = randomUUID();
+    const first = randomUUID();
+    expect(await beginRebuild(redis, couponId, first, { generation: 1_000 })).toEqual({ won: true });
+    const totals = { epoch: "e1", status: "ACTIVE" as const, version: 1, uses: 3, spent: 300 };
+    expect(await finishRebuild(redis, couponId, first, totals)).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 1_000)).ok).toBe(true);
+
+    expect(await reserveAt(couponId, 1_001)).toEqual({ ok: false, notLoaded: [couponId] });
+    const [usage] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }], { generation: 1_001 });
+    expect(usage?.loaded).toBe(false);
+    // A caller behind the state's generation cannot claim it; the current generation can, though it is loaded.
+    expect(await beginRebuild(redis, couponId, randomUUID(), { generation: 999 })).toEqual({ won: false });
+    const second = randomUUID();
+    expect(await beginRebuild(redis, couponId, second, { generation: 1_001 })).toEqual({ won: true });
+    expect(await finishRebuild(redis, couponId, second, { ...totals, epoch: "e2" })).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 1_001)).ok).toBe(true);
+    expect(await reserveAt(couponId, 1_000)).toEqual({ ok: false, notLoaded: [couponId] });
+  });
+
+  it("dropStaleState frees only state of an older generation", async () => {
+    const couponId = randomUUID();
+    const token = randomUUID();
+    expect(await beginRebuild(redis, couponId, token, { generation: 3_000 })).toEqual({ won: true });
+    const totals = { epoch: "e", status: "ACTIVE" as const, version: 1, uses: 0, spent: 0 };
+    expect(await finishRebuild(redis, couponId, token, totals)).toEqual({ ok: true });
+    await reserveUses(redis, {
+      mode: "lock",
+      lockId: "L",
+      customerId: "c",
+      ttlMs: 60_000,
+      items: [item(couponId)],
+      generation: 3_000,
+    });
+    expect(await dropStaleState(redis, couponId, { generation: 3_000 })).toEqual({ dropped: false });
+    expect(await dropStaleState(redis, couponId, { generation: 2_999 })).toEqual({ dropped: false });
+    expect((await reserveAt(couponId, 3_000)).ok).toBe(true);
+    expect(await dropStaleState(redis, couponId, { generation: 3_001 })).toEqual({ dropped: true });
+    expect(
+      await redis.exists(
+        gateKeys.state(couponId),
+        gateKeys.users(couponId),
+        gateKeys.codes(couponId),
+        gateKeys.locks(couponId),
+        gateKeys.lock(couponId, "L"),
+      ),
+    ).toBe(0);
+  });
+
+  it("a rebuild claimed under an older generation is taken over at once and can no longer write or publish", async () => {
+    const couponId = randomUUID();
+    const old = randomUUID();
+    expect(await beginRebuild(redis, couponId, old, { generation: 2_000 })).toEqual({ won: true });
+    const current = randomUUID();
+    expect(await beginRebuild(redis, couponId, current, { generation: 2_001 })).toEqual({ won: true });
+    expect(await loadRebuildChunk(redis, couponId, old, { users: { u: 5 } })).toEqual({ ok: false });
+    const totals = { epoch: "e", status: "ACTIVE" as const, version: 1, uses: 0, spent: 0 };
+    expect(await finishRebuild(redis, couponId, old, totals)).toEqual({ ok: false });
+    expect(await finishRebuild(redis, couponId, current, totals)).toEqual({ ok: true });
+    expect((await reserveAt(couponId, 2_001)).ok).toBe(true);
   });
 });
 

@@ -18,7 +18,7 @@ const base = (couponId: string) => {
 };
 
 export const gateKeys = {
-  /** HASH loaded, epoch, status, version, uses, spent, rebuilding, rebuildStartedAt. */
+  /** HASH loaded, gen (gate generation it was loaded under), epoch, status, version, uses, spent, rebuilding, rebuildStartedAt. */
   state: (couponId: string) => `${base(couponId)}:state`,
   /** HASH customerId -> uses (counting + reserved). */
   users: (couponId: string) => `${base(couponId)}:users`,
@@ -28,16 +28,14 @@ export const gateKeys = {
   locks: (couponId: string) => `${base(couponId)}:locks`,
   /** HASH customerId, codeId, amount, expiresAt: one lock's reservation on this coupon. */
   lock: (couponId: string, lockId: string) => `${base(couponId)}:lock:${lockId}`,
+  /** STRING: the answer of one run of a non-idempotent script, kept briefly so a resent request is not applied twice. */
+  op: (couponId: string, opId: string) => `${base(couponId)}:op:${opId}`,
   /** What lock record keys start with; scripts append lock ids they find in the ZSET. */
   lockPrefix: (couponId: string) => `${base(couponId)}:lock:`,
 };
 
-/** SCAN pattern of every key under a coupon tag (gate keys and cached rules). */
-export const COUPON_KEY_PATTERN = `${PREFIX}:{cp:*`;
 /** SCAN pattern of the gate state hashes. */
 export const STATE_KEY_PATTERN = `${PREFIX}:{cp:*}:state`;
-/** Cached rules share the coupon tag but are not gate state. */
-export const RULES_KEY_SUFFIX = ":rules";
 
 /** The coupon id of a state key, or null for any other key. */
 export function couponIdOfStateKey(key: string): string | null {

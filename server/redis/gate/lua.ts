@@ -6,6 +6,11 @@ export const RECLAIM_PER_CALL = 100;
  * lock id is in the coupon's locks ZSET, so an orphan never moves a counter).
  */
 export const LOCK_RECORD_GRACE_MS = 60 * 60 * 1000;
+/**
+ * How long a non-idempotent script remembers an operation id and its answer. A resend comes within
+ * a request timeout or two (client.ts); this is far longer.
+ */
+export const OP_RECORD_TTL_MS = 10 * 60 * 1000;
 
 /**
  * Helpers prepended to every gate script. Lua numbers are doubles: amounts stay below 2^53 (checked in
@@ -15,6 +20,7 @@ export const LOCK_RECORD_GRACE_MS = 60 * 60 * 1000;
 export const LUA_PRELUDE = `
 local RECLAIM_PER_CALL = ${RECLAIM_PER_CALL}
 local LOCK_RECORD_GRACE_MS = ${LOCK_RECORD_GRACE_MS}
+local OP_RECORD_TTL_MS = ${OP_RECORD_TTL_MS}
 
 -- "now" comes from the Redis clock, the one clock every caller shares (effects replication allows TIME).
 local function now_ms()
@@ -22,10 +28,33 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Counters are trustworthy only when loaded from Postgres and no rebuild is running.
-local function is_live(state)
-  local s = redis.call('HMGET', state, 'loaded', 'rebuilding')
-  return s[1] == '1' and not s[2]
+-- Counters are trustworthy only when loaded from Postgres under the caller's generation (the shared
+-- gate mode's: circuit-breaker.ts) and no rebuild is running. State of another generation is never
+-- trusted: it predates a change of mode, so Postgres may have moved on without it.
+local function is_live(state, gen)
+  local s = redis.call('HMGET', state, 'loaded', 'rebuilding', 'gen')
+  return s[1] == '1' and not s[2] and s[3] == gen
+end
+
+-- Operation ids make a script safe to resend (the transport's retry, the batcher's per-caller resend):
+-- the first run records its answer under the op key with the request's fingerprint, and the same
+-- request sent again gets that answer and changes nothing. Another request under a used op id runs as
+-- new (reserve-uses then refuses a reused lock id). The op key carries the first coupon's hash tag.
+local function op_fingerprint()
+  return redis.sha1hex(cjson.encode(KEYS) .. cjson.encode(ARGV))
+end
+
+local function op_replay(op_key)
+  local seen = redis.call('GET', op_key)
+  if not seen then return nil end
+  local op = cjson.decode(seen)
+  if op.fp == op_fingerprint() then return op.reply end
+  return nil
+end
+
+local function op_record(op_key, reply)
+  redis.call('SET', op_key, cjson.encode({ fp = op_fingerprint(), reply = reply }), 'PX', OP_RECORD_TTL_MS)
+  return reply
 end
 
 -- Free-form strings leave with a '=' prefix so the REST client never JSON-parses them ("123", "true").

@@ -6,7 +6,8 @@
  * It never reserves anything.
  *
  * KEYS (4 per coupon): state, users, codes, locks
- * ARGV (per coupon): lock record prefix, customerId ("" = none), number of codes m, then m codeIds
+ * ARGV (per coupon): lock record prefix, customerId ("" = none), number of codes m, then m codeIds;
+ *      last: the caller's gate generation (state of another generation reads as not live)
  * Returns: one array per coupon: {live 0|1, epoch, status, version (the three "="-tagged, "" = missing),
  *          uses, spent, customerUses, then per code: total uses (counting + reserved), reserved}
  * Cluster caveat: several coupons = several hash slots; fine on single-shard Redis / Upstash.
@@ -16,7 +17,7 @@ import { gateKeys } from "./keys";
 import { GateReplyError, replyArray, replyInt, replyString } from "./reply";
 import { defineGateScript, runGateScript } from "./script";
 import { GATE_COUPON_STATUSES, type CouponUsage, type GateCouponStatus } from "./types";
-import { assertDistinctCoupons, codeIdArg, idArg } from "./validate";
+import { assertDistinctCoupons, codeIdArg, generationArg, idArg } from "./validate";
 
 const READ_USAGE = defineGateScript(
   "read-usage",
@@ -25,11 +26,12 @@ local n = #KEYS / 4
 local out = {}
 local p = 1
 local now = nil
+local gen = ARGV[#ARGV]
 for i = 1, n do
   local state, users, codes, locks = KEYS[(i - 1) * 4 + 1], KEYS[(i - 1) * 4 + 2], KEYS[(i - 1) * 4 + 3], KEYS[(i - 1) * 4 + 4]
   local rec_prefix, customer, m = ARGV[p], ARGV[p + 1], tonumber(ARGV[p + 2])
   p = p + 3
-  local live = is_live(state)
+  local live = is_live(state, gen)
   if live then
     now = now or now_ms()
     reclaim(state, users, codes, locks, rec_prefix, now, RECLAIM_PER_CALL)
@@ -52,7 +54,11 @@ return out
 
 export type ReadUsageInput = Array<{ couponId: string; codeIds: string[]; customerId: string | null }>;
 
-export async function readUsage(redis: Redis, coupons: ReadUsageInput): Promise<CouponUsage[]> {
+export async function readUsage(
+  redis: Redis,
+  coupons: ReadUsageInput,
+  opts: { generation?: number } = {},
+): Promise<CouponUsage[]> {
   assertDistinctCoupons(coupons.map((c) => c.couponId));
   if (coupons.length === 0) return [];
   const keys: string[] = [];
@@ -66,6 +72,7 @@ export async function readUsage(redis: Redis, coupons: ReadUsageInput): Promise<
       ...codeIds.map(codeIdArg),
     );
   }
+  args.push(await generationArg(redis, opts.generation));
   const name = READ_USAGE.name;
   const rows = replyArray(name, await runGateScript(redis, READ_USAGE, keys, args));
   if (rows.length !== coupons.length) throw new GateReplyError(name, `rows ${rows.length}`);

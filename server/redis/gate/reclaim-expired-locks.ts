@@ -6,14 +6,14 @@
  * loaded state: during a rebuild the counters are not final yet.
  *
  * KEYS: state, users, codes, locks
- * ARGV: lock record prefix, max
+ * ARGV: lock record prefix, max, the caller's gate generation
  * Returns: the reclaimed lock ids ("="-tagged)
  */
 import type { Redis } from "@upstash/redis";
 import { gateKeys } from "./keys";
 import { replyArray, replyString } from "./reply";
 import { defineGateScript, runGateScript } from "./script";
-import { intArg } from "./validate";
+import { generationArg, intArg } from "./validate";
 
 /** One call never blocks Redis for long. */
 export const MAX_RECLAIM_PER_SWEEP = 1_000;
@@ -22,7 +22,7 @@ const RECLAIM_EXPIRED_LOCKS = defineGateScript(
   "reclaim-expired-locks",
   `
 local state, users, codes, locks = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-if not is_live(state) then return {} end
+if not is_live(state, ARGV[3]) then return {} end
 local ids = reclaim(state, users, codes, locks, ARGV[1], now_ms(), tonumber(ARGV[2]))
 local out = {}
 for i, id in ipairs(ids) do out[i] = tag(id) end
@@ -34,10 +34,15 @@ export async function reclaimExpiredLocks(
   redis: Redis,
   couponId: string,
   max = MAX_RECLAIM_PER_SWEEP,
+  opts: { generation?: number } = {},
 ): Promise<{ reclaimed: string[] }> {
   intArg("max", max, 1);
   const keys = [gateKeys.state(couponId), gateKeys.users(couponId), gateKeys.codes(couponId), gateKeys.locks(couponId)];
-  const args = [gateKeys.lockPrefix(couponId), String(Math.min(max, MAX_RECLAIM_PER_SWEEP))];
+  const args = [
+    gateKeys.lockPrefix(couponId),
+    String(Math.min(max, MAX_RECLAIM_PER_SWEEP)),
+    await generationArg(redis, opts.generation),
+  ];
   const reply = replyArray(RECLAIM_EXPIRED_LOCKS.name, await runGateScript(redis, RECLAIM_EXPIRED_LOCKS, keys, args));
   return { reclaimed: reply.map((id) => replyString(RECLAIM_EXPIRED_LOCKS.name, id)) };
 }

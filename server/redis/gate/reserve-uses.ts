@@ -5,16 +5,19 @@
  * budget, a customer's per-user limit, or a code's maxRedemptions. All checks of all items run
  * before the first write, so a cart is reserved whole or not at all.
  *
- * KEYS (5 per item i, in item order): state, users, codes, locks, lock record (lock:<lockId>) of item i's coupon
+ * KEYS (5 per item i, in item order): state, users, codes, locks, lock record (lock:<lockId>) of item i's coupon;
+ *      then the op key (op:<lockId> of the first item's coupon)
  * ARGV: mode ("lock" | "redeem"), lockId, customerId ("" = none), ttlMs,
  *       then 8 per item: codeId, amount, expectedVersion, maxRedemptions, maxPerUser, budget, codeMax
- *       ("" = no limit), lock record prefix (to reclaim expired locks)
+ *       ("" = no limit), lock record prefix (to reclaim expired locks); last: the caller's gate generation
  * Returns: {1, epoch...}                       reserved; the epoch of each item's coupon state ("="-tagged)
  *          {2, index...}                        items whose coupon is not loaded or being rebuilt; nothing written
  *          {3, index, reason, index, reason...} items that failed a check; nothing reserved
  *          error GATE_LOCK_EXISTS               the lock id already holds a reservation on one of the coupons
  * Before checking, up to RECLAIM_PER_CALL expired locks per coupon are given back (housekeeping; it
  * happens even when the reservation then fails).
+ * Safe to resend: the lock id is fresh per call and doubles as the op id; a resent request of a
+ * reservation that went through gets its answer again (not GATE_LOCK_EXISTS, not a second count).
  *
  * Cluster caveat: a multi-coupon cart touches several hash slots (CROSSSLOT on Redis Cluster). We run
  * on single-shard Redis / Upstash; on Cluster, carts would need per-coupon scripts plus compensation.
@@ -24,22 +27,25 @@ import { gateKeys } from "./keys";
 import { replyArray, replyInt, replyString, GateReplyError } from "./reply";
 import { defineGateScript, runGateScript } from "./script";
 import { RESERVE_FAILURE_REASONS, type ReserveFailureReason, type ReserveItem, type ReserveResult } from "./types";
-import { assertDistinctCoupons, codeIdArg, idArg, intArg, limitArg } from "./validate";
+import { assertDistinctCoupons, codeIdArg, generationArg, idArg, intArg, limitArg } from "./validate";
 
 const RESERVE_USES = defineGateScript(
   "reserve-uses",
   `
-local mode, lock_id, customer, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local mode, lock_id, customer, ttl, gen = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[#ARGV]
 if mode ~= 'lock' and mode ~= 'redeem' then return redis.error_reply('ERR gate: bad mode') end
-local n = #KEYS / 5
+local n = (#KEYS - 1) / 5
 local function k(i, j) return KEYS[(i - 1) * 5 + j] end
+local op_key = KEYS[#KEYS]
+local replay = op_replay(op_key)
+if replay then return replay end
 local function a(i, j) return ARGV[4 + (i - 1) * 8 + j] end
 local function limit(s) if s == '' then return nil end return tonumber(s) end
 
 -- Not loaded (or rebuilding): answer before writing anything, the caller falls back to Postgres.
 local not_loaded = {2}
 for i = 1, n do
-  if not is_live(k(i, 1)) then not_loaded[#not_loaded + 1] = i - 1 end
+  if not is_live(k(i, 1), gen) then not_loaded[#not_loaded + 1] = i - 1 end
 end
 if #not_loaded > 1 then return not_loaded end
 
@@ -104,7 +110,7 @@ for i = 1, n do
     redis.call('PEXPIREAT', k(i, 5), expires + LOCK_RECORD_GRACE_MS)
   end
 end
-return epochs
+return op_record(op_key, epochs)
 `,
 );
 
@@ -113,6 +119,8 @@ export type ReserveUsesInput = {
   mode: "lock" | "redeem";
   /** Fresh per call (also in "redeem" mode, where it is only checked for reuse in "lock" mode). */
   lockId: string;
+  /** The shared gate mode's generation (default: this process's current one, circuit-breaker.ts). */
+  generation?: number;
   /** "" only when no item has a per-user limit (guest checkout). */
   customerId: string;
   ttlMs: number;
@@ -152,7 +160,9 @@ export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promis
       gateKeys.lockPrefix(item.couponId),
     );
   }
+  keys.push(gateKeys.op(items[0]!.couponId, lockId));
 
+  args.push(await generationArg(redis, input.generation));
   const reply = replyArray(RESERVE_USES.name, await runGateScript(redis, RESERVE_USES, keys, args));
   const [kind, ...rest] = reply;
   switch (replyInt(RESERVE_USES.name, kind)) {

@@ -1,4 +1,11 @@
+import type { Redis } from "@upstash/redis";
+import { gateGeneration } from "../circuit-breaker";
 import { assertCouponId } from "./keys";
+
+/** The caller's gate generation as ARGV: the one given, or this process's current one. */
+export async function generationArg(redis: Redis, generation: number | undefined): Promise<string> {
+  return intArg("generation", generation ?? (await gateGeneration(redis)));
+}
 
 /** Integers the scripts can take as digit strings and still compare exactly (Lua numbers are doubles). */
 export function intArg(name: string, value: number, min = 0): string {
