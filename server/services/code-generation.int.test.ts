@@ -9,7 +9,7 @@ import { cancelCodeJob } from "./cancel-code-job";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { getCodeJob } from "./get-code-job";
 import { runCodeGeneration } from "./run-code-generation";
-import { startBackgroundJobs } from "./start-background-jobs";
+import { startCodeJobsWorker } from "./code-jobs.fixtures";
 import { startCodeGeneration } from "./start-code-generation";
 
 let adminId: string;
@@ -19,8 +19,10 @@ beforeAll(async () => {
   adminId = admin!.id;
 });
 
+let worker: Awaited<ReturnType<typeof startCodeJobsWorker>> | undefined;
+
 afterAll(async () => {
-  await (await startBackgroundJobs()).stop({ graceful: false, wait: true });
+  await worker?.stop({ graceful: false, wait: true });
 });
 
 async function countJobCodes(jobId: string): Promise<number> {
@@ -64,7 +66,7 @@ async function jobRow(couponId: string, count: number): Promise<{ id: string }> 
 describe("bulk generation", () => {
   it("runs as a pg-boss job: every code sealed (HMAC + AES-GCM), progress to 100 %", async () => {
     const { couponId } = await makeTestCoupon(adminId, "GEN", {});
-    await startBackgroundJobs();
+    worker ??= await startCodeJobsWorker();
     const queued = await queueJob(couponId, 5_000, { pattern: "SALE-####-####", suffix: "X" });
     expect(queued.status).toBe("QUEUED");
     await expect

@@ -6,7 +6,7 @@ import { importCodesInput } from "@/server/domain/code-job-inputs";
 import { createCodeExport } from "./create-code-export";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { getCodeJob } from "./get-code-job";
-import { startBackgroundJobs } from "./start-background-jobs";
+import { startCodeJobsWorker } from "./code-jobs.fixtures";
 import { startCodeImport } from "./start-code-import";
 import { storeUpload } from "./store-upload";
 import { streamCodeExport } from "./stream-code-export";
@@ -17,11 +17,13 @@ let adminId: string;
 beforeAll(async () => {
   const [admin] = await getDb().execute<{ id: string }>(sql`select id from users where email = 'admin@demo.test'`);
   adminId = admin!.id;
-  await startBackgroundJobs();
+  worker ??= await startCodeJobsWorker();
 });
 
+let worker: Awaited<ReturnType<typeof startCodeJobsWorker>> | undefined;
+
 afterAll(async () => {
-  await (await startBackgroundJobs()).stop({ graceful: false, wait: true });
+  await worker?.stop({ graceful: false, wait: true });
 });
 
 async function* pieces(text: string, size = 7) {

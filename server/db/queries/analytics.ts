@@ -9,15 +9,17 @@ const OVERLAP = sql`interval '2 minutes'`;
  * Brings redemption_daily up to date: every (coupon, UTC day) with a redemption made or voided since
  * the last run (minus an overlap for transactions that were still open) is counted again from its
  * rows, so a run is correct however many runs were missed. The first run counts everything.
+ * Rows are found by created_at / voided_at: rows written with an older created_at (a back-fill)
+ * need a full count (`full`).
  * Returns how many (coupon, day) groups were counted.
  */
-export async function refreshRedemptionDaily(db: Database): Promise<number> {
+export async function refreshRedemptionDaily(db: Database, opts: { full?: boolean } = {}): Promise<number> {
   return db.transaction(async (tx) => {
     // One refresh at a time (pg-boss keeps to one per interval; a manual run may overlap).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('refresh:redemption_daily', 0))`);
     const [mark] = await tx.execute<{ since: string | null; now: string }>(sql`
       select (select marked_at - ${OVERLAP} from refresh_marks where name = ${MARK})::text as since, now()::text as now`);
-    const since = mark?.since ?? null;
+    const since = opts.full ? null : (mark?.since ?? null);
     await tx.execute(sql`create temp table touched (coupon_id uuid, day date) on commit drop`);
     await tx.execute(
       since === null
