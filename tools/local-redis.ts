@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { findFreePort } from "./free-port";
+import { stopWithThisProcess } from "./orphan-guard";
 
 export interface RedisServerOptions {
   /** Fixed port; by default a free loopback port is picked (and re-picked if another process grabs it first). */
@@ -95,6 +96,8 @@ async function launch(
   // stops it (stop(), or when this process exits) after the app.
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   trackChild(child);
+  // Killed outright, this process cannot stop it: a watcher does (orphan-guard.ts).
+  if (child.pid !== undefined) child.once("exit", stopWithThisProcess(child.pid, "SIGTERM"));
 
   // Keep the tail of the log so a failed start can say why.
   const recent: string[] = [];

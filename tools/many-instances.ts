@@ -93,9 +93,7 @@ runBenchmark(async () => {
   const ports = [await findFreePortExcept(RESERVED_PORTS), await findFreePortExcept(RESERVED_PORTS)];
   const origins = ports.map((port) => `http://${HOST}:${port}`);
   const servers = ports.map((port, i) => startProductionServer(`instance ${"AB"[i]}`, port, env, verbose));
-  await Promise.all(
-    servers.map((server, i) => waitForHttp(`${origins[i]}/api/health`, READY_TIMEOUT_MS, server)),
-  );
+  await Promise.all(servers.map((server, i) => waitForHttp(`${origins[i]}/api/health`, READY_TIMEOUT_MS, server)));
   log(`two instances up: ${origins.join(", ")}`);
 
   // Shoppers sign in on one instance or the other; each session cookie works on both (one AUTH_SECRET).

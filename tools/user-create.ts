@@ -15,6 +15,7 @@ import { ROLES, type Role } from "@/server/auth/roles";
 import { createDatabase } from "@/server/db/client";
 import { migrateDatabase } from "@/server/db/migrate";
 import { createUser } from "@/server/services/create-user";
+import { defaultDataDir } from "./data-dir";
 import { startLocalServices } from "./local-services";
 
 const USAGE = `usage: npm run user:create -- --email EMAIL --role ${ROLES.join("|")} [--name NAME]   (password: prompted, or on stdin)`;
@@ -88,7 +89,7 @@ function runningDatabaseUrl(dataDir: string): string | undefined {
 async function main(): Promise<void> {
   const args = parse();
   const password = await readPassword();
-  const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+  const dataDir = path.resolve(process.env.DATA_DIR ?? defaultDataDir());
   let url = process.env.DATABASE_URL || runningDatabaseUrl(dataDir);
   let stop = async () => {};
   if (!url) {

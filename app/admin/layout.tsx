@@ -1,5 +1,9 @@
-import Link from "next/link";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { forbidden, redirect } from "next/navigation";
+import { AdminNav } from "@/components/admin/admin-nav";
+import { CodeLookupBox } from "@/components/admin/code-lookup-box";
+import { RoleProvider } from "@/components/admin/role-context";
+import { Badge } from "@/components/ui/badge";
 import { auth } from "@/server/auth";
 import { isStaff } from "@/server/auth/roles";
 
@@ -8,15 +12,26 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const session = await auth();
   if (!session?.user) redirect("/sign-in?callbackUrl=/admin");
   if (!isStaff(session.user.role)) forbidden();
+  const role = session.user.role === "admin" ? "admin" : "viewer";
   return (
-    <div className="grid gap-8 md:grid-cols-[12rem_1fr]">
-      <aside className="space-y-1 text-sm">
-        <p className="px-3 pb-2 text-xs font-semibold tracking-wide text-slate-400 uppercase">Admin console</p>
-        <Link href="/admin" className="block rounded-lg px-3 py-2 font-medium text-slate-700 hover:bg-white">
-          Overview
-        </Link>
-      </aside>
-      <div>{children}</div>
-    </div>
+    <NuqsAdapter>
+      <RoleProvider role={role}>
+        <div className="grid gap-8 md:grid-cols-[13rem_minmax(0,1fr)]">
+          <aside className="space-y-4 md:sticky md:top-4 md:self-start">
+            <div className="flex flex-wrap items-center justify-between gap-1 px-3">
+              <p className="text-muted-foreground text-xs font-semibold tracking-wide uppercase">Admin console</p>
+              {role === "viewer" && (
+                <Badge variant="warning" title="You can see everything and change nothing.">
+                  read-only
+                </Badge>
+              )}
+            </div>
+            <CodeLookupBox />
+            <AdminNav />
+          </aside>
+          <div className="min-w-0">{children}</div>
+        </div>
+      </RoleProvider>
+    </NuqsAdapter>
   );
 }

@@ -71,7 +71,8 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 const money = () => bigint({ mode: "number" });
 
 export const couponKind = pgEnum("coupon_kind", ["PERCENT", "FIXED", "FREE_SHIPPING"]);
-export const couponStatus = pgEnum("coupon_status", ["ACTIVE", "DISABLED", "ARCHIVED"]);
+// DRAFT: being prepared, never redeemable; ARCHIVED is final (the state machine: server/domain/coupon-status.ts).
+export const couponStatus = pgEnum("coupon_status", ["DRAFT", "ACTIVE", "DISABLED", "ARCHIVED"]);
 export const stackingMode = pgEnum("stacking_mode", ["EXCLUSIVE", "STACKABLE"]);
 export const codeKind = pgEnum("code_kind", ["SHARED", "UNIQUE"]);
 export const codeStatus = pgEnum("code_status", ["ACTIVE", "DISABLED"]);
@@ -148,6 +149,9 @@ export const coupons = pgTable(
     ),
     check("coupons_min_order_nonnegative", sql`coalesce(${t.minOrderAmount}, 0) >= 0`),
     index("coupons_status_created_idx").on(t.status, t.createdAt),
+    // The console's list: keyset pages in created order (the default sort) and by name.
+    index("coupons_created_id_idx").on(t.createdAt, t.id),
+    index("coupons_name_id_idx").on(t.name, t.id),
   ],
 );
 
@@ -377,8 +381,11 @@ export const redemptions = pgTable(
       .where(sql`${t.voidedAt} is not null`),
     index("redemptions_customer_coupon_idx").on(t.customerId, t.couponId),
     index("redemptions_order_idx").on(t.orderId),
-    // The analytics refresh finds the redemptions made since its last run.
-    index("redemptions_created_idx").on(t.createdAt),
+    // The console's history: keyset pages (newest first) overall and per coupon, code or customer.
+    index("redemptions_created_id_idx").on(t.createdAt, t.id),
+    index("redemptions_coupon_created_id_idx").on(t.couponId, t.createdAt, t.id),
+    index("redemptions_code_created_id_idx").on(t.codeId, t.createdAt, t.id),
+    index("redemptions_customer_created_id_idx").on(t.customerId, t.createdAt, t.id),
   ],
 );
 
@@ -461,6 +468,33 @@ export const refreshMarks = pgTable("refresh_marks", {
   markedAt: timestamp({ withTimezone: true }).notNull(),
 });
 
+/**
+ * Every admin change: who, when, what, and the record before and after. Written in the
+ * transaction that makes the change, so a change without its entry cannot commit.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    // null = the system (e.g. a service call without a signed-in actor).
+    actorId: uuid().references(() => users.id),
+    // Copied at write time: the log reads the same after the account changes.
+    actorEmail: text(),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    before: jsonb(),
+    after: jsonb(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_log_created_id_idx").on(t.createdAt, t.id),
+    index("audit_log_target_created_idx").on(t.targetType, t.targetId, t.createdAt),
+    index("audit_log_actor_created_idx").on(t.actorId, t.createdAt),
+    index("audit_log_action_created_idx").on(t.action, t.createdAt),
+  ],
+);
+
 export const gateRepairs = pgTable(
   "gate_repairs",
   {
@@ -495,3 +529,4 @@ export type CodeRow = typeof codes.$inferSelect;
 export type BookRow = typeof books.$inferSelect;
 export type RedemptionRow = typeof redemptions.$inferSelect;
 export type CodeJobRow = typeof codeJobs.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;

@@ -2,7 +2,15 @@
 
 import { z } from "zod";
 import { MAX_RAW_CODE_INPUT_LENGTH, parseCode } from "./code-format";
-import { CouponRules, MAX_COUNT, StoredText } from "./schemas";
+import {
+  COUPON_KINDS,
+  CouponKind,
+  CouponLifecycleStatus,
+  CouponRules,
+  DateTime,
+  MAX_COUNT,
+  StoredText,
+} from "./schemas";
 
 export const couponId = z.uuid({ error: "A coupon id is a UUID." });
 
@@ -14,21 +22,80 @@ const couponText = {
   voidRestoresUses: z.boolean().default(true),
 };
 
-// A new coupon is ACTIVE unless said otherwise; validUntil omitted = the default expiry, null = none.
-const withActiveDefault = (value: unknown) =>
-  value !== null && typeof value === "object" && !Array.isArray(value) && !("status" in value)
-    ? { ...value, status: "ACTIVE" }
-    : value;
+/**
+ * A new coupon is ACTIVE unless said otherwise (DRAFT to prepare it first); validUntil omitted = the
+ * default expiry, null = none. The lifecycle status (DRAFT included) is judged apart from the rules,
+ * whose status is the engine's (a draft is not live).
+ */
+const withLifecycleStatus = (value: unknown) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const { status, ...rest } = value as Record<string, unknown>;
+  return { ...rest, status: "ACTIVE", lifecycleStatus: status ?? "ACTIVE" };
+};
 
-export const createCouponInput = z.preprocess(withActiveDefault, z.object(couponText).and(CouponRules));
+/** Optional on create, update and void: a retry with the same key returns the first answer and changes nothing more. */
+export const adminIdempotencyKey = z
+  .string({ error: "An idempotencyKey is text." })
+  .min(8, { error: "An idempotencyKey has 8 to 200 characters." })
+  .max(200, { error: "An idempotencyKey has 8 to 200 characters." })
+  .regex(/^[\x21-\x7e]+$/, { error: "An idempotencyKey is printable ASCII without spaces." })
+  .optional();
+
+/** The coupon's editable fields (text and rules), as the form holds them. */
+export const couponFields = z.object(couponText).and(CouponRules);
+export type CouponFields = z.infer<typeof couponFields>;
+
+export const createCouponInput = z.preprocess(
+  withLifecycleStatus,
+  z.object({ idempotencyKey: adminIdempotencyKey, lifecycleStatus: CouponLifecycleStatus }).and(couponFields),
+);
 export type CreateCouponInput = z.infer<typeof createCouponInput>;
+
+/**
+ * admin.coupons.update: the coupon's full new rules. `status` changes only through setStatus
+ * (its value here is ignored); `expectedVersion` refuses a change made over someone else's.
+ */
+export const updateCouponInput = z.preprocess(
+  withLifecycleStatus,
+  z
+    .object({
+      id: couponId,
+      expectedVersion: z.int({ error: "expectedVersion is an integer." }).min(1).optional(),
+      idempotencyKey: adminIdempotencyKey,
+    })
+    .and(couponFields),
+);
+export type UpdateCouponInput = z.infer<typeof updateCouponInput>;
+
+export const COUPON_WINDOWS = ["scheduled", "running", "ended"] as const;
+export const COUPON_SORTS = ["created", "name", "updated"] as const;
+export const MAX_PAGE_SIZE = 100;
+
+const pageSize = z
+  .int({ error: "limit is an integer." })
+  .min(1, { error: "limit is at least 1." })
+  .max(MAX_PAGE_SIZE, { error: `limit is at most ${MAX_PAGE_SIZE}.` })
+  .default(25);
+/** An opaque keyset cursor from the previous page's nextCursor. */
+const cursor = z.string().max(500, { error: "Not a cursor of this list." }).nullish();
+
+export const listCouponsInput = z.object({
+  /** Part of the name (any case), or an exact code. */
+  search: z.string().trim().max(200, { error: "Search has at most 200 characters." }).optional(),
+  status: CouponLifecycleStatus.optional(),
+  kind: CouponKind.optional(),
+  window: z.enum(COUPON_WINDOWS, { error: `window is one of: ${COUPON_WINDOWS.join(", ")}.` }).optional(),
+  sort: z.enum(COUPON_SORTS, { error: `sort is one of: ${COUPON_SORTS.join(", ")}.` }).default("created"),
+  direction: z.enum(["asc", "desc"], { error: "direction is asc or desc." }).default("desc"),
+  cursor,
+  limit: pageSize,
+});
+export type ListCouponsInput = z.infer<typeof listCouponsInput>;
+export { COUPON_KINDS };
 
 export const getCouponInput = z.object({ id: couponId });
 
-export const setCouponStatusInput = z.object({
-  id: couponId,
-  status: z.enum(["ACTIVE", "DISABLED", "ARCHIVED"], { error: "Status is ACTIVE, DISABLED or ARCHIVED." }),
-});
+export const setCouponStatusInput = z.object({ id: couponId, status: CouponLifecycleStatus });
 
 export const createCodeInput = z
   .object({
@@ -56,3 +123,70 @@ export const createCodeInput = z
     message: "A SHARED code needs its code string.",
   });
 export type CreateCodeInput = z.infer<typeof createCodeInput>;
+
+export const listCodesInput = z.object({ couponId, cursor, limit: pageSize });
+
+/** Exact-code look-up: any case, spaces and dashes as a shopper would type it. */
+export const lookupCodeInput = z.object({
+  code: z
+    .string({ error: "A code is text." })
+    .trim()
+    .min(1, { error: "Type a code." })
+    .max(MAX_RAW_CODE_INPUT_LENGTH, { error: `A code has at most ${MAX_RAW_CODE_INPUT_LENGTH} characters.` }),
+});
+
+export const setCodeStatusInput = z.object({
+  id: z.uuid({ error: "A code id is a UUID." }),
+  status: z.enum(["ACTIVE", "DISABLED"], { error: "A code's status is ACTIVE or DISABLED." }),
+});
+
+const filterText = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(200, { error: `${label} has at most 200 characters.` })
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+export const listRedemptionsInput = z
+  .object({
+    couponId: couponId.optional(),
+    code: filterText("Code"),
+    customerId: filterText("Customer"),
+    orderId: filterText("Order"),
+    from: DateTime.optional(),
+    to: DateTime.optional(),
+    cursor,
+    limit: pageSize,
+  })
+  .refine((v) => !v.from || !v.to || v.from < v.to, { path: ["to"], message: "'to' must be after 'from'." });
+export type ListRedemptionsInput = z.infer<typeof listRedemptionsInput>;
+
+export const voidRedemptionInput = z
+  .object({
+    redemptionId: z.uuid({ error: "A redemption id is a UUID." }).optional(),
+    orderId: z.string().trim().min(1).max(200).optional(),
+    reason: z.string().trim().min(1, { error: "Say why (e.g. order cancelled)." }).max(500),
+    idempotencyKey: adminIdempotencyKey,
+  })
+  .refine((v) => (v.redemptionId === undefined) !== (v.orderId === undefined), {
+    message: "Give either redemptionId or orderId.",
+  });
+export type VoidRedemptionInput = z.infer<typeof voidRedemptionInput>;
+
+export const AUDIT_TARGET_TYPES = ["coupon", "code", "redemption"] as const;
+
+export const listAuditInput = z
+  .object({
+    /** An actor's email (exact, any case). */
+    actor: filterText("Actor"),
+    targetType: z.enum(AUDIT_TARGET_TYPES).optional(),
+    targetId: filterText("Target"),
+    action: filterText("Action"),
+    from: DateTime.optional(),
+    to: DateTime.optional(),
+    cursor,
+    limit: pageSize,
+  })
+  .refine((v) => !v.from || !v.to || v.from < v.to, { path: ["to"], message: "'to' must be after 'from'." });
+export type ListAuditInput = z.infer<typeof listAuditInput>;

@@ -7,7 +7,10 @@ import { BASIS_POINTS_PER_WHOLE, MAX_MONEY_MINOR } from "./money";
 import { REASONS } from "./reasons";
 
 export const COUPON_KINDS = ["PERCENT", "FIXED", "FREE_SHIPPING"] as const;
+/** The statuses the engine and the gate know. */
 export const COUPON_STATUSES = ["ACTIVE", "DISABLED", "ARCHIVED"] as const;
+/** A coupon's lifecycle in the console: DRAFT comes first and is never redeemable (the engine sees it as DISABLED). */
+export const COUPON_LIFECYCLE_STATUSES = ["DRAFT", ...COUPON_STATUSES] as const;
 export const STACKING_MODES = ["EXCLUSIVE", "STACKABLE"] as const;
 export const CHANNELS = ["web", "app", "pos", "partner"] as const;
 export const CODE_STATES = ["AVAILABLE", "ASSIGNED", "LOCKED", "REDEEMED", "DISABLED"] as const;
@@ -47,6 +50,11 @@ export type CouponKind = z.infer<typeof CouponKind>;
 
 export const CouponStatus = z.enum(COUPON_STATUSES, { error: `Status must be one of: ${COUPON_STATUSES.join(", ")}.` });
 export type CouponStatus = z.infer<typeof CouponStatus>;
+
+export const CouponLifecycleStatus = z.enum(COUPON_LIFECYCLE_STATUSES, {
+  error: `Status must be one of: ${COUPON_LIFECYCLE_STATUSES.join(", ")}.`,
+});
+export type CouponLifecycleStatus = z.infer<typeof CouponLifecycleStatus>;
 
 export const StackingMode = z.enum(STACKING_MODES, { error: `Stacking must be one of: ${STACKING_MODES.join(", ")}.` });
 export type StackingMode = z.infer<typeof StackingMode>;

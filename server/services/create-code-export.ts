@@ -5,6 +5,7 @@ import { insertDownloadToken, type DownloadTarget } from "@/server/db/queries/do
 import { findBook } from "@/server/db/queries/books";
 import type { ExportCodesInput } from "@/server/domain/code-job-inputs";
 import { NotFoundError } from "./errors";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 import { getCouponOrThrow } from "./get-coupon";
 
 /** How long a download link works (once). */
@@ -13,11 +14,11 @@ export const EXPORT_LINK_TTL_SECONDS = 600;
 /**
  * admin.codes.export: a one-time link (10 minutes) that streams the codes of a coupon, a job or
  * a book as CSV. Only the token's hash is stored; the link is the plaintext token.
- * TODO(audit): write an audit log entry here once the audit log exists.
+ * The export is written to the audit log in the transaction that makes the link.
  */
 export async function createCodeExport(
   input: ExportCodesInput,
-  actor: { userId: string },
+  actor: AdminActor,
 ): Promise<{ url: string; expiresAt: Date }> {
   let target: DownloadTarget;
   if (input.couponId) {
@@ -32,11 +33,15 @@ export async function createCodeExport(
   }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + EXPORT_LINK_TTL_SECONDS * 1000);
-  await insertDownloadToken(getDb(), {
-    tokenHash: hashDownloadToken(token),
-    target,
-    createdBy: actor.userId,
-    expiresAt,
+  const [targetType, targetId] =
+    "couponId" in target
+      ? (["coupon", target.couponId] as const)
+      : "jobId" in target
+        ? (["code_job", target.jobId] as const)
+        : (["book", target.bookId] as const);
+  await runAdminMutation({ actor, operation: "codes.export", payload: input }, async (tx, audit) => {
+    await insertDownloadToken(tx, { tokenHash: hashDownloadToken(token), target, createdBy: actor.userId, expiresAt });
+    await audit({ action: "codes.export", targetType, targetId, before: null, after: { target, expiresAt } });
   });
   return { url: `/api/admin/exports/${token}`, expiresAt };
 }

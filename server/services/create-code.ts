@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { hashCodeForLookup, encryptCode } from "@/server/crypto/code-secrets";
-import { getDb } from "@/server/db/client";
 import { insertCode } from "@/server/db/queries/codes";
 import type { CreateCodeInput } from "@/server/domain/admin-inputs";
 import { parseCode } from "@/server/domain/code-format";
@@ -10,6 +9,7 @@ import { getRedis } from "@/server/redis/client";
 import { invalidateCache } from "@/server/redis/rules-cache";
 import { ConflictError, InvalidInputError, isForeignKeyViolation, isUniqueViolation } from "./errors";
 import { getCouponOrThrow } from "./get-coupon";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 
 export type CreatedCode = {
   id: string;
@@ -23,7 +23,7 @@ export type CreatedCode = {
 const GENERATION_ATTEMPTS = 5;
 
 /** One shared or unique code; the plaintext is returned once here and stored only hashed + encrypted. */
-export async function createCode(input: CreateCodeInput): Promise<CreatedCode> {
+export async function createCode(input: CreateCodeInput, actor: AdminActor = { userId: null }): Promise<CreatedCode> {
   await getCouponOrThrow(input.couponId);
   const maxRedemptions = input.maxRedemptions !== undefined ? input.maxRedemptions : input.kind === "UNIQUE" ? 1 : null;
 
@@ -33,15 +33,29 @@ export async function createCode(input: CreateCodeInput): Promise<CreatedCode> {
     if (!parsed.ok) throw new InvalidInputError(`Code: ${parsed.message}`);
     const lookupHash = hashCodeForLookup(parsed.key);
     try {
-      const row = await insertCode(getDb(), {
-        couponId: input.couponId,
-        lookupHash,
-        codeEncrypted: encryptCode(parsed.code),
-        kind: input.kind,
-        maxRedemptions,
-        assignedUserId: input.assignedUserId ?? null,
-        assignedAt: input.assignedUserId ? new Date() : null,
-      });
+      const row = await runAdminMutation(
+        { actor, operation: "admin.codes.create", payload: input },
+        async (tx, audit) => {
+          const inserted = await insertCode(tx, {
+            couponId: input.couponId,
+            lookupHash,
+            codeEncrypted: encryptCode(parsed.code),
+            kind: input.kind,
+            maxRedemptions,
+            assignedUserId: input.assignedUserId ?? null,
+            assignedAt: input.assignedUserId ? new Date() : null,
+          });
+          // The code itself stays out of the log (unique codes are bearer secrets).
+          await audit({
+            action: "code.create",
+            targetType: "code",
+            targetId: inserted.id,
+            before: null,
+            after: { couponId: inserted.couponId, kind: inserted.kind, maxRedemptions: inserted.maxRedemptions },
+          });
+          return inserted;
+        },
+      );
       await forgetMissingMarker(lookupHash);
       return {
         id: row.id,

@@ -1,23 +1,23 @@
-import { getDb } from "@/server/db/client";
 import { insertCoupon } from "@/server/db/queries/coupons";
 import type { CouponRow } from "@/server/db/schema";
 import type { CreateCouponInput } from "@/server/domain/admin-inputs";
 import { env } from "@/server/env";
+import { auditCouponSnapshot } from "./audit-coupon-snapshot";
+import { getCouponOrThrow } from "./get-coupon";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 
 const DAY_MS = 86_400_000;
 
-export async function createCoupon(
-  input: CreateCouponInput,
-  actor: { userId: string },
-  now = new Date(),
-): Promise<CouponRow> {
+/** admin.coupons.create: the coupon and its audit entry in one transaction; once per idempotency key. */
+export async function createCoupon(input: CreateCouponInput, actor: AdminActor, now = new Date()): Promise<CouponRow> {
+  const { idempotencyKey, ...payload } = input;
   // Omitted = the default lifetime (counted from the start when it lies ahead); null = never expires.
   const start = input.validFrom && input.validFrom > now ? input.validFrom : now;
   const validUntil =
     input.validUntil === undefined
       ? new Date(start.getTime() + env().DEFAULT_EXPIRATION_DAYS * DAY_MS)
       : input.validUntil;
-  return insertCoupon(getDb(), {
+  const values = {
     name: input.name,
     description: input.description,
     internalNotes: input.internalNotes,
@@ -28,7 +28,7 @@ export async function createCoupon(
     minOrderAmount: input.minOrderAmount ?? null,
     validFrom: input.validFrom ?? null,
     validUntil,
-    status: input.status,
+    status: input.lifecycleStatus,
     maxRedemptions: input.maxRedemptions ?? null,
     maxRedemptionsPerUser: input.maxRedemptionsPerUser ?? null,
     budget: input.budget ?? null,
@@ -42,5 +42,20 @@ export async function createCoupon(
     voidRestoresUses: input.voidRestoresUses,
     createdBy: actor.userId,
     updatedBy: actor.userId,
-  });
+  };
+  const { id } = await runAdminMutation(
+    { actor, operation: "admin.coupons.create", idempotencyKey, payload },
+    async (tx, audit) => {
+      const row = await insertCoupon(tx, values);
+      await audit({
+        action: "coupon.create",
+        targetType: "coupon",
+        targetId: row.id,
+        before: null,
+        after: auditCouponSnapshot(row),
+      });
+      return { id: row.id };
+    },
+  );
+  return getCouponOrThrow(id);
 }

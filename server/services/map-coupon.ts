@@ -1,4 +1,5 @@
 import type { CouponRow } from "@/server/db/schema";
+import { gateStatusOf } from "@/server/domain/coupon-status";
 import type { Coupon } from "@/server/domain/quote";
 
 /** A coupons row as the engine's Coupon (rules only), plus the version for cache checks. */
@@ -10,7 +11,7 @@ export function toDomainCoupon(row: CouponRow): Coupon & { version: number } {
     minOrderAmount: row.minOrderAmount,
     validFrom: row.validFrom,
     validUntil: row.validUntil,
-    status: row.status,
+    status: gateStatusOf(row.status),
     maxRedemptions: row.maxRedemptions,
     maxRedemptionsPerUser: row.maxRedemptionsPerUser,
     budget: row.budget,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { openJson } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { IdempotencyKeyLostError, insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
@@ -46,12 +47,13 @@ async function ageClaim(ref: { scope: string; key: string }) {
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
 }
 
+/** The key's row, its answer opened (answers are stored sealed). */
 async function rowOf(ref: { scope: string; key: string }) {
   const [row] = await getDb()
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.scope, ref.scope), eq(idempotencyKeys.key, ref.key)));
-  return row;
+  return row && { ...row, response: row.response === null ? null : openJson(row.response) };
 }
 
 describe("runIdempotent after a takeover", () => {

@@ -1,35 +1,40 @@
-import { getDb } from "@/server/db/client";
-import { updateCouponStatus } from "@/server/db/queries/coupons";
+import { findCouponForUpdate, updateCouponStatus } from "@/server/db/queries/coupons";
 import type { CouponRow } from "@/server/db/schema";
-import { reportRedisFailure } from "@/server/redis/circuit-breaker";
-import { getRedis } from "@/server/redis/client";
-import { setCouponLiveStatus } from "@/server/redis/gate";
-import { invalidateCache } from "@/server/redis/rules-cache";
-import { forgetLocalCopies } from "./checkout-quote";
-import { NotFoundError } from "./errors";
+import { explainTransition } from "@/server/domain/coupon-status";
+import { InvalidInputError, NotFoundError } from "./errors";
+import { getCouponOrThrow } from "./get-coupon";
+import { publishCouponChange } from "./publish-coupon-change";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 
 /**
- * admin.coupons.setStatus: Postgres first (the truth), then written through to
- * the Redis gate state and the rules cache. If Redis cannot be written, the
- * breaker opens: the Postgres gate decides until Redis is rebuilt from Postgres.
+ * admin.coupons.setStatus: one step of the state machine (draft -> active <-> disabled; any ->
+ * archived, final), judged on the locked row; Postgres first (the truth), with its audit entry,
+ * then written through to the Redis gate and the rules cache.
  */
 export async function setCouponStatus(
   input: { id: string; status: CouponRow["status"] },
-  actor: { userId: string },
+  actor: AdminActor,
 ): Promise<CouponRow> {
-  const updated = await updateCouponStatus(getDb(), { ...input, updatedBy: actor.userId });
-  if (!updated) throw new NotFoundError("No coupon with this id.");
-  forgetLocalCopies({ couponIds: [updated.id] });
-  const redis = getRedis();
-  if (redis) {
-    try {
-      await Promise.all([
-        setCouponLiveStatus(redis, updated.id, { status: updated.status, version: updated.version }),
-        invalidateCache(redis, { couponIds: [updated.id] }),
-      ]);
-    } catch (error) {
-      reportRedisFailure(error);
-    }
-  }
-  return updated;
+  const { id } = await runAdminMutation(
+    { actor, operation: "admin.coupons.setStatus", payload: input },
+    async (tx, audit) => {
+      const current = await findCouponForUpdate(tx, input.id);
+      if (!current) throw new NotFoundError("No coupon with this id.");
+      const refusal = explainTransition(current.status, input.status);
+      if (refusal) throw new InvalidInputError(refusal);
+      const updated = await updateCouponStatus(tx, { ...input, updatedBy: actor.userId });
+      if (!updated) throw new NotFoundError("No coupon with this id.");
+      await audit({
+        action: `coupon.${input.status.toLowerCase()}`,
+        targetType: "coupon",
+        targetId: updated.id,
+        before: { status: current.status, version: current.version },
+        after: { status: updated.status, version: updated.version },
+      });
+      return { id: updated.id };
+    },
+  );
+  const row = await getCouponOrThrow(id);
+  await publishCouponChange(row);
+  return row;
 }

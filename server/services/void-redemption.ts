@@ -5,6 +5,7 @@ import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-brea
 import { getRedis } from "@/server/redis/client";
 import { readUsage, restoreUses } from "@/server/redis/gate";
 import { NotFoundError } from "./errors";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 
 export type VoidResult = { voided: Array<{ id: string; usesRestored: boolean }> };
 
@@ -12,11 +13,10 @@ export type VoidResult = { voided: Array<{ id: string; usesRestored: boolean }> 
  * admin.redemptions.void: marks the redemption(s) voided (they stay in the
  * history) and gives their uses back when the coupon says so.
  */
-export async function voidRedemption(input: {
-  redemptionId?: string;
-  orderId?: string;
-  reason: string;
-}): Promise<VoidResult> {
+export async function voidRedemption(
+  input: { redemptionId?: string; orderId?: string; reason: string; idempotencyKey?: string },
+  actor: AdminActor = { userId: null },
+): Promise<VoidResult> {
   const db = getDb();
   const found = await findRedemptions(db, {
     ids: input.redemptionId ? [input.redemptionId] : undefined,
@@ -47,18 +47,53 @@ export async function voidRedemption(input: {
     }
   }
 
-  const voided = await db.transaction(async (tx) => {
-    const rows = [];
-    for (const couponId of couponIds) {
-      const ids = live.filter((r) => r.couponId === couponId).map((r) => r.id);
-      rows.push(
-        ...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })),
-      );
-    }
-    return rows;
-  });
+  // The void and its audit entries commit together; with a key, a retry replays this answer.
+  const { idempotencyKey, ...payload } = input;
+  // A replayed answer (a concurrent retry with the same key) must not give the uses back in Redis a second time.
+  let ranHere = false;
+  const voided = await runAdminMutation(
+    { actor, operation: "admin.redemptions.void", idempotencyKey, payload },
+    async (tx, audit) => {
+      ranHere = true;
+      const rows = [];
+      for (const couponId of couponIds) {
+        const ids = live.filter((r) => r.couponId === couponId).map((r) => r.id);
+        rows.push(
+          ...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })),
+        );
+      }
+      for (const row of rows)
+        await audit({
+          action: "redemption.void",
+          targetType: "redemption",
+          targetId: row.id,
+          before: {
+            couponId: row.couponId,
+            orderId: row.orderId,
+            voidedAt: null,
+            voidReason: null,
+            usesRestored: false,
+          },
+          after: {
+            couponId: row.couponId,
+            orderId: row.orderId,
+            voidedAt: row.voidedAt,
+            voidReason: row.voidReason,
+            usesRestored: row.usesRestored,
+          },
+        });
+      return rows.map((r) => ({
+        id: r.id,
+        couponId: r.couponId,
+        codeId: r.codeId,
+        customerId: r.customerId,
+        amount: r.amount,
+        usesRestored: r.usesRestored,
+      }));
+    },
+  );
 
-  const toRestore = voided.filter((r) => r.usesRestored && epochs.has(r.couponId));
+  const toRestore = ranHere ? voided.filter((r) => r.usesRestored && epochs.has(r.couponId)) : [];
   if (useRedis && toRestore.length > 0) {
     await restoreUses(
       redis,

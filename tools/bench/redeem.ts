@@ -53,6 +53,7 @@ import {
 } from "./redeem-scenario";
 import { BENCH_CART } from "./scenario";
 import { signIn } from "./sign-in";
+import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
 
 const USAGE =
   "usage: tsx tools/bench/redeem.ts [--connections 64] [--duration 10] [--warmup 3] [--limit 1000000] [--oversell-limit 500] [--build] [--verbose]";
@@ -333,7 +334,10 @@ async function runTarget(mode: GateMode, server: ServerKind, ctx: TargetContext)
   try {
     const healthUrl = `${origin}${server.api === "trpc" ? "/api/health" : "/health"}`;
     await waitForHttp(healthUrl, SERVER_READY_TIMEOUT_MS, child);
-    await assertGateMode(healthUrl, label, mode);
+    // Anonymous callers get the status only: which gate runs is an admin's view of /api/health.
+    const admin = DEMO_ACCOUNTS.find((a) => a.role === "admin")!;
+    const adminCookie = server.api === "trpc" ? (await signIn(origin, admin.email, admin.password)).cookie : undefined;
+    await assertGateMode(healthUrl, label, mode, adminCookie);
     throwIfStopping();
 
     let sessions: string[];
@@ -441,8 +445,11 @@ async function runTarget(mode: GateMode, server: ServerKind, ctx: TargetContext)
 }
 
 /** The health check (/api/health, or the bare server's /health: the same service) says which gate the server runs: Redis up, or Redis off (Postgres-only). */
-async function assertGateMode(healthUrl: string, label: string, mode: GateMode): Promise<void> {
-  const response = await fetch(healthUrl, { signal: AbortSignal.timeout(30_000) });
+async function assertGateMode(healthUrl: string, label: string, mode: GateMode, cookie?: string): Promise<void> {
+  const response = await fetch(healthUrl, {
+    headers: cookie ? { cookie } : {},
+    signal: AbortSignal.timeout(30_000),
+  });
   const health = (await response.json()) as { redis?: { status?: string } };
   if (health.redis?.status !== mode.expectedRedisHealth) {
     throw new Error(

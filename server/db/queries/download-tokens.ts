@@ -6,7 +6,7 @@ export type DownloadTarget = { couponId: string } | { jobId: string } | { bookId
 
 export async function insertDownloadToken(
   db: Executor,
-  values: { tokenHash: Buffer; target: DownloadTarget; createdBy: string; expiresAt: Date },
+  values: { tokenHash: Buffer; target: DownloadTarget; createdBy: string | null; expiresAt: Date },
 ): Promise<void> {
   await db.insert(downloadTokens).values(values);
 }

@@ -86,7 +86,8 @@ export async function voidRedemptionRows(
 /** Counting redemptions and live locks of a coupon, as the rebuild and reconciliation see them. */
 export async function readCouponGateSnapshot(db: Executor, couponId: string) {
   const [totals] = await db.execute<{ status: string; version: number; uses: number; spent: number }>(sql`
-    select c.status, c.version,
+    -- The gate knows ACTIVE, DISABLED and ARCHIVED: a DRAFT is as unredeemable as a disabled coupon.
+    select case when c.status = 'DRAFT' then 'DISABLED' else c.status::text end as status, c.version,
       (select count(*) from redemptions where coupon_id = c.id and not uses_restored)::int
         + (select count(*) from lock_items li join locks k on k.id = li.lock_id where li.coupon_id = c.id and k.status = 'ACTIVE' and k.expires_at > now())::int as uses,
       (coalesce((select sum(amount) from redemptions where coupon_id = c.id and not uses_restored), 0)

@@ -32,7 +32,8 @@ export async function readLiveUsage(
   const [row] = await db.execute<{ coupons: LiveCouponState[] | null; codes: LiveCodeState[] | null }>(sql`
     select
       (select json_agg(x) from (
-        select c.id, c.status, c.version,
+        -- A DRAFT is as unredeemable as a disabled coupon (the engine knows ACTIVE, DISABLED, ARCHIVED).
+        select c.id, case when c.status = 'DRAFT' then 'DISABLED' else c.status::text end as status, c.version,
           (coalesce(r.uses, 0) + coalesce(l.uses, 0))::int as "uses",
           (coalesce(r.spent, 0) + coalesce(l.spent, 0))::bigint::float8 as "discountSpent",
           coalesce(u.uses, 0)::int as "customerUses"

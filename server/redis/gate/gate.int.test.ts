@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
 import { beforeAll, describe, expect, it } from "vitest";
+import { gateGeneration } from "../circuit-breaker";
 import { createRedisHttpRequester } from "../client";
 import {
   beginRebuild,
@@ -466,7 +467,10 @@ describe("restoreUses", () => {
 });
 
 describe("a request sent twice (the transport's resend after a lost answer, or the batcher's per-caller resend)", () => {
-  /** A client whose every request reaches Redis twice; the caller sees the second answer, as after a resend. */
+  /**
+   * A client whose every request reaches Redis twice; the caller sees the second answer, as after a resend.
+   * Its calls pin the generation of `redis` (a client without credentials of its own has no gate mode).
+   */
   function twiceSendingClient(): Redis {
     const inner = createRedisHttpRequester(process.env.UPSTASH_REDIS_REST_URL!, process.env.UPSTASH_REDIS_REST_TOKEN!);
     return new Redis({
@@ -490,7 +494,9 @@ describe("a request sent twice (the transport's resend after a lost answer, or t
       expect(reserved.ok).toBe(true);
     }
     const restore = { couponId, codeId: "code-1", customerId: "a", amount: 100, epoch };
-    expect(await restoreUses(twiceSendingClient(), [restore])).toEqual({ restored: 1 });
+    expect(await restoreUses(twiceSendingClient(), [restore], { generation: await gateGeneration(redis) })).toEqual({
+      restored: 1,
+    });
     expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, users: { b: 1 }, codes: { "code-1": 1 } });
   });
 
@@ -505,7 +511,11 @@ describe("a request sent twice (the transport's resend after a lost answer, or t
       items: [item(couponId)],
     });
     expect(reserved.ok).toBe(true);
-    const committed = await commitLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    const committed = await commitLock(twiceSendingClient(), {
+      lockId,
+      couponIds: [couponId],
+      generation: await gateGeneration(redis),
+    });
     expect(committed).toMatchObject({
       ok: true,
       items: [{ couponId, codeId: "code-1", amount: 100, customerId: "c" }],
@@ -523,6 +533,7 @@ describe("a request sent twice (the transport's resend after a lost answer, or t
         customerId: mode,
         ttlMs: 60_000,
         items: [item(couponId)],
+        generation: await gateGeneration(redis),
       });
       expect(reserved.ok).toBe(true);
     }
@@ -540,7 +551,7 @@ describe("a request sent twice (the transport's resend after a lost answer, or t
       ttlMs: 60_000,
       items: [item(couponId)],
     });
-    await releaseLock(twiceSendingClient(), { lockId, couponIds: [couponId] });
+    await releaseLock(twiceSendingClient(), { lockId, couponIds: [couponId], generation: await gateGeneration(redis) });
     expect(await rawState(couponId)).toMatchObject({ uses: 1, spent: 100, locks: 1, users: { e: 1 } });
   });
 });

@@ -1,6 +1,7 @@
 import { createTRPCRouter } from "../../trpc";
 import { adminAnalyticsRouter } from "./analytics";
 import { adminBooksRouter } from "./books";
+import { adminAuditRouter } from "./audit";
 import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
 import { adminJobsRouter } from "./jobs";
@@ -13,4 +14,5 @@ export const adminRouter = createTRPCRouter({
   jobs: adminJobsRouter,
   books: adminBooksRouter,
   analytics: adminAnalyticsRouter,
+  audit: adminAuditRouter,
 });

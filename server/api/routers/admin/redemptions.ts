@@ -1,17 +1,12 @@
-import { z } from "zod";
+import { listRedemptionsInput, voidRedemptionInput } from "@/server/domain/admin-inputs";
+import { listRedemptions } from "@/server/services/list-redemptions";
 import { voidRedemption } from "@/server/services/void-redemption";
-import { adminProcedure, createTRPCRouter } from "../../trpc";
+import { adminProcedure, createTRPCRouter, staffProcedure } from "../../trpc";
+import { actorOf } from "./actor";
 
-export const voidRedemptionInput = z
-  .object({
-    redemptionId: z.uuid().optional(),
-    orderId: z.string().trim().min(1).max(200).optional(),
-    reason: z.string().trim().min(1, { error: "Say why (e.g. order cancelled)." }).max(500),
-  })
-  .refine((v) => (v.redemptionId === undefined) !== (v.orderId === undefined), {
-    message: "Give either redemptionId or orderId.",
-  });
+export { voidRedemptionInput };
 
 export const adminRedemptionsRouter = createTRPCRouter({
-  void: adminProcedure.input(voidRedemptionInput).mutation(({ input }) => voidRedemption(input)),
+  list: staffProcedure.input(listRedemptionsInput).query(({ input }) => listRedemptions(input)),
+  void: adminProcedure.input(voidRedemptionInput).mutation(({ ctx, input }) => voidRedemption(input, actorOf(ctx))),
 });

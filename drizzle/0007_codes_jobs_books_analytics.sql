@@ -92,5 +92,4 @@ CREATE INDEX "redemption_daily_coupon_day_idx" ON "redemption_daily" USING btree
 ALTER TABLE "codes" ADD CONSTRAINT "codes_job_id_code_jobs_id_fk" FOREIGN KEY ("job_id") REFERENCES "public"."code_jobs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "codes_book_idx" ON "codes" USING btree ("book_id","created_at") WHERE "codes"."book_id" is not null;--> statement-breakpoint
 CREATE INDEX "codes_job_idx" ON "codes" USING btree ("job_id") WHERE "codes"."job_id" is not null;--> statement-breakpoint
-CREATE INDEX "redemptions_created_idx" ON "redemptions" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "codes_book_unassigned_idx" ON "codes" USING btree ("book_id","id") WHERE "codes"."assigned_user_id" is null;
