@@ -57,13 +57,16 @@ describe("import", () => {
     );
     expect(row!.n).toBe(3);
 
-    const { url } = await createCodeExport({ jobId: job.id }, { userId: adminId });
+    const { url } = await createCodeExport({ jobId: job.id }, { userId: adminId, email: "admin@demo.test" });
     const token = url.split("/").pop()!;
     const csv = await collect(await streamCodeExport(token));
     const records = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(records.map((r) => r.code).sort()).toEqual([`IMP-${tag}-3`, `IMP-${tag}-ONE`, `IMP${tag}TWO`].sort());
     expect(records[0]).toMatchObject({ kind: "UNIQUE", status: "ACTIVE", max_redemptions: "1", redeemed: "0" });
     await expect(streamCodeExport(token)).rejects.toThrow(/used already or has expired/);
+    const [audit] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from audit_log
+      where action = 'codes.export' and target_type = 'code_job' and target_id = ${job.id} and actor_id = ${adminId}`);
+    expect(audit!.n).toBe(1);
   });
 
   it("a file with a bad line, a duplicate and an existing code imports nothing and reports each line", async () => {
