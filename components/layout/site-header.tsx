@@ -2,6 +2,7 @@ import Link from "next/link";
 import { auth } from "@/server/auth";
 import { isStaff } from "@/server/auth/roles";
 import { Badge } from "@/components/ui/badge";
+import { CartLink } from "@/components/shop/cart-link";
 
 export async function SiteHeader() {
   const session = await auth();
@@ -20,6 +21,16 @@ export async function SiteHeader() {
             <Link href="/" className="hover:text-slate-900">
               Shop
             </Link>
+            {user && (
+              <>
+                <Link href="/orders" className="hover:text-slate-900">
+                  Orders
+                </Link>
+                <Link href="/wallet" className="hover:text-slate-900">
+                  Wallet
+                </Link>
+              </>
+            )}
             {isStaff(user?.role) && (
               <Link href="/admin" className="hover:text-slate-900">
                 Admin
@@ -28,6 +39,9 @@ export async function SiteHeader() {
           </nav>
         </div>
         <div className="flex items-center gap-3 text-sm">
+          <span className="font-medium text-slate-600">
+            <CartLink />
+          </span>
           {user ? (
             <>
               <span className="hidden text-slate-600 sm:inline" data-testid="current-user">

@@ -9,7 +9,7 @@ const TONES: Record<string, string> = {
 };
 
 /** A product picture stand-in: the initials on the category's colour (no image or emoji font needed). */
-export function ProductTile({ name, categoryId }: { name: string; categoryId: string }) {
+export function ProductTile({ name, categoryId, className }: { name: string; categoryId: string; className?: string }) {
   const initials = name
     .split(/\s+/)
     .filter((w) => /^[A-Za-z]/.test(w))
@@ -22,6 +22,7 @@ export function ProductTile({ name, categoryId }: { name: string; categoryId: st
       className={cn(
         "flex h-20 items-center justify-center rounded-lg bg-gradient-to-br text-2xl font-bold tracking-wider text-white/90",
         TONES[categoryId] ?? "from-slate-400 to-slate-600",
+        className,
       )}
     >
       {initials}

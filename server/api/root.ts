@@ -1,6 +1,7 @@
 import { adminRouter } from "./routers/admin";
 import { checkoutRouter } from "./routers/checkout";
 import { healthProcedure } from "./routers/health";
+import { ordersRouter } from "./routers/orders";
 import { walletRouter } from "./routers/wallet";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -8,6 +9,7 @@ export const appRouter = createTRPCRouter({
   health: healthProcedure,
   checkout: checkoutRouter,
   admin: adminRouter,
+  orders: ordersRouter,
   wallet: walletRouter,
 });
 

@@ -143,3 +143,17 @@ export const DEMO_COUPONS = [
     maxRedemptions: 100,
   },
 ] as const;
+
+/**
+ * A thank-you coupon whose unique single-use codes are assigned, one per shopper, at seed time:
+ * what a shopper finds in the wallet. The code strings are random (made once; a later seed keeps them).
+ */
+export const DEMO_WALLET_COUPON = {
+  id: "00000000-0000-4000-8000-00000000c101",
+  name: "Thank-you $7 off",
+  description: "$7 off any order: a personal single-use code in your wallet.",
+  kind: "FIXED",
+  value: 700,
+  currency: "USD",
+  prefix: "THANKS-",
+} as const;

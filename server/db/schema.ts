@@ -507,6 +507,61 @@ export const gateRepairs = pgTable(
   (t) => [index("gate_repairs_created_idx").on(t.createdAt)],
 );
 
+export const orderState = pgEnum("order_state", ["pending", "paid", "failed"]);
+
+/** A demo-checkout order: priced on the server from the catalog, paid with a simulated payment. */
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    customerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    // Decided by the server (the storefront is "web"), never taken from the browser.
+    channel: text().notNull(),
+    state: orderState().notNull().default("pending"),
+    currency: text().notNull(),
+    // [{ productId, name, categoryId, unitPrice, quantity }] as priced when the order was placed.
+    items: jsonb().notNull(),
+    shippingMethod: text().notNull(),
+    subtotal: money().notNull(),
+    shipping: money().notNull(),
+    discountTotal: money().notNull(),
+    shippingDiscount: money().notNull(),
+    total: money().notNull(),
+    // The codes applied, in order of application, and the quote that explains each amount.
+    codes: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    quote: jsonb().notNull(),
+    // The lock holding the codes while payment runs (null without codes); replaced when the hold is renewed.
+    lockId: uuid().references(() => locks.id),
+    lockExpiresAt: timestamp({ withTimezone: true }),
+    redemptions: jsonb()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    failureReason: text(),
+    idempotencyKey: text().notNull(),
+    // SHA-256 of what was asked (items, shipping, codes): the same key with another cart is refused.
+    requestHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    paidAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    // One order per placing attempt: a retried "place order" finds the first one.
+    uniqueIndex("orders_customer_idempotency_key").on(t.customerId, t.idempotencyKey),
+    // previousOrders counts a customer's paid orders on every checkout call.
+    index("orders_customer_state_idx").on(t.customerId, t.state, t.createdAt),
+    check(
+      "orders_amounts_nonnegative",
+      sql`least(${t.subtotal}, ${t.shipping}, ${t.discountTotal}, ${t.shippingDiscount}, ${t.total}) >= 0`,
+    ),
+    check("orders_paid_has_paid_at", sql`(${t.state} = 'paid') = (${t.paidAt} is not null)`),
+  ],
+);
+
 /**
  * The gate mode every process shares (server/redis/circuit-breaker.ts), one row per Redis (scope = its
  * REST URL). Each change bumps `generation`; Redis gate state loaded under an older generation is never
@@ -529,4 +584,5 @@ export type CodeRow = typeof codes.$inferSelect;
 export type BookRow = typeof books.$inferSelect;
 export type RedemptionRow = typeof redemptions.$inferSelect;
 export type CodeJobRow = typeof codeJobs.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;

@@ -1,8 +1,10 @@
-import { sql } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
 import { hashPassword } from "@/server/auth/password";
 import { codeLookupKey } from "@/server/domain/code-format";
+import { generateCodes } from "@/server/domain/code-generator";
 import type { Database } from "./client";
-import { DEMO_ACCOUNTS, DEMO_CATEGORIES, DEMO_COUPONS, DEMO_PRODUCTS } from "./demo-data";
+import { DEMO_ACCOUNTS, DEMO_CATEGORIES, DEMO_COUPONS, DEMO_PRODUCTS, DEMO_WALLET_COUPON } from "./demo-data";
 import { categories, codes, coupons, products, users } from "./schema";
 
 /** How codes are stored (server/crypto, with the configured keys); injected so the seed stays plain SQL. */
@@ -58,6 +60,7 @@ export async function seedDatabase(
           })
           .onConflictDoNothing();
       }
+      await seedWalletCodes(tx, secrets);
     }
   });
   const [row] = await db
@@ -67,4 +70,31 @@ export async function seedDatabase(
     })
     .from(sql`(select 1) as one`);
   return { users: row?.users ?? 0, products: row?.products ?? 0 };
+}
+
+/** One personal single-use code of the thank-you coupon per shopper who has none yet (the wallet's demo). */
+async function seedWalletCodes(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], secrets: SeedCodeSecrets) {
+  const { prefix, ...coupon } = DEMO_WALLET_COUPON;
+  await tx.insert(coupons).values(coupon).onConflictDoNothing();
+  const shoppers = await tx.select({ id: users.id }).from(users).where(eq(users.role, "shopper"));
+  for (const shopper of shoppers) {
+    const [held] = await tx
+      .select({ id: codes.id })
+      .from(codes)
+      .where(and(eq(codes.couponId, coupon.id), eq(codes.assignedUserId, shopper.id)))
+      .limit(1);
+    if (held) continue;
+    const generated = generateCodes({ count: 1, length: 8, prefix }, (n) => randomBytes(n));
+    if (!generated.ok) throw new Error(generated.message);
+    const code = generated.codes[0]!;
+    await tx.insert(codes).values({
+      couponId: coupon.id,
+      kind: "UNIQUE",
+      maxRedemptions: 1,
+      assignedUserId: shopper.id,
+      assignedAt: new Date(),
+      lookupHash: secrets.lookupHash(codeLookupKey(code)!),
+      codeEncrypted: secrets.encrypt(code),
+    });
+  }
 }

@@ -4,10 +4,11 @@ import { Cart, Customer, EnteredCodes } from "@/server/domain/schemas";
 import { lockCheckout } from "@/server/services/lock-checkout";
 import { redeemCheckout } from "@/server/services/redeem-checkout";
 import { unlockCheckout } from "@/server/services/unlock-checkout";
+import { resolveShopper } from "@/server/services/resolve-shopper";
 import { validateCheckout } from "@/server/services/validate-checkout";
 import { createTRPCRouter, publicProcedure, shopperProcedure, type TRPCContext } from "../trpc";
 
-const idempotencyKey = z
+export const idempotencyKey = z
   .string({ error: "An idempotencyKey is required (any unique string per attempt, e.g. a UUID)." })
   .min(8, { error: "An idempotencyKey has 8 to 200 characters." })
   .max(200, { error: "An idempotencyKey has 8 to 200 characters." })
@@ -29,25 +30,42 @@ export const redeemInput = z.union([
   z.object({ codes: codesToTake, cart: Cart, customer: Customer.optional(), orderId, idempotencyKey }),
 ]);
 
-// On the demo checkout the customer is the signed-in shopper; an input customer is not trusted from a browser.
+// On the demo checkout the customer is the signed-in shopper (previousOrders from their paid orders) and the
+// channel is "web": neither is taken from the browser. API keys will name their customer and channel.
+const STOREFRONT_CHANNEL = "web" as const;
+
 function customerOf(ctx: TRPCContext) {
-  const user = ctx.session?.user;
-  return user?.id ? { id: user.id, email: user.email ?? undefined } : null;
+  return resolveShopper(ctx.session?.user);
 }
 
-function shopper(ctx: TRPCContext) {
-  const customer = customerOf(ctx);
+export async function shopperOf(ctx: TRPCContext) {
+  const customer = await customerOf(ctx);
   if (!customer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return { customer, ip: ctx.ip };
 }
 
+const onStorefront = (cart: Cart) => ({ ...cart, channel: STOREFRONT_CHANNEL });
+
 export const checkoutRouter = createTRPCRouter({
   validate: publicProcedure
     .input(validateInput)
-    .mutation(({ ctx, input }) =>
-      validateCheckout({ codes: input.codes, cart: input.cart }, { customer: customerOf(ctx), ip: ctx.ip }),
+    .mutation(async ({ ctx, input }) =>
+      validateCheckout(
+        { codes: input.codes, cart: onStorefront(input.cart) },
+        { customer: await customerOf(ctx), ip: ctx.ip },
+      ),
     ),
-  lock: shopperProcedure.input(lockInput).mutation(({ ctx, input }) => lockCheckout(input, shopper(ctx))),
-  unlock: shopperProcedure.input(unlockInput).mutation(({ ctx, input }) => unlockCheckout(input, shopper(ctx))),
-  redeem: shopperProcedure.input(redeemInput).mutation(({ ctx, input }) => redeemCheckout(input, shopper(ctx))),
+  lock: shopperProcedure
+    .input(lockInput)
+    .mutation(async ({ ctx, input }) =>
+      lockCheckout({ ...input, cart: onStorefront(input.cart) }, await shopperOf(ctx)),
+    ),
+  unlock: shopperProcedure
+    .input(unlockInput)
+    .mutation(async ({ ctx, input }) => unlockCheckout(input, await shopperOf(ctx))),
+  redeem: shopperProcedure
+    .input(redeemInput)
+    .mutation(async ({ ctx, input }) =>
+      redeemCheckout("cart" in input ? { ...input, cart: onStorefront(input.cart) } : input, await shopperOf(ctx)),
+    ),
 });

@@ -120,36 +120,6 @@ export async function listBookCodes(
     limit ${limit}`);
 }
 
-export type WalletRow = {
-  id: string;
-  codeEncrypted: Buffer;
-  state: CodeStateRow["state"];
-  assignedAt: Date | null;
-  bookId: string | null;
-  bookName: string | null;
-  couponId: string;
-  couponName: string;
-  couponDescription: string;
-  kind: "PERCENT" | "FIXED" | "FREE_SHIPPING";
-  value: number | null;
-  currency: string | null;
-  validUntil: Date | null;
-  couponStatus: string;
-};
-
-/** A user's assigned codes with their coupon and state, newest first. */
-export async function listUserCodes(db: Executor, userId: string) {
-  return db.execute<WalletRow>(sql`
-    select k.id, k.code_encrypted as "codeEncrypted", ${codeState} as state, k.assigned_at as "assignedAt",
-      k.book_id as "bookId", b.name as "bookName", c.id as "couponId", c.name as "couponName",
-      c.description as "couponDescription", c.kind, c.value::float8 as value, c.currency,
-      c.valid_until as "validUntil", c.status as "couponStatus"
-    from codes k join coupons c on c.id = k.coupon_id left join books b on b.id = k.book_id
-    where k.assigned_user_id = ${userId}
-    order by k.assigned_at desc nulls last
-    limit 500`);
-}
-
 export async function findUserIdById(db: Executor, userId: string): Promise<string | undefined> {
   const [row] = await db.execute<{ id: string }>(sql`select id from users where id = ${userId}`);
   return row?.id;

@@ -1,0 +1,275 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { DEMO_ACCOUNTS } from "@/server/db/demo-data";
+import { ADMIN, signIn, snap } from "./fixtures";
+
+const [ALICE, BOB, CAROL] = DEMO_ACCOUNTS.filter((a) => a.role === "shopper");
+
+/** No serious or critical accessibility violation on the page as it is now. */
+async function expectAccessible(page: Page, testInfo: TestInfo, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  await testInfo.attach(`axe-${name}`, { body: JSON.stringify(bad, null, 2), contentType: "application/json" });
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+async function addToCart(page: Page, productName: string) {
+  await page.getByRole("button", { name: `Add ${productName} to cart` }).click();
+}
+
+async function applyCode(page: Page, code: string, via: "enter" | "button" = "enter") {
+  const input = page.getByRole("textbox", { name: "Promotion code" });
+  await expect(page.getByRole("button", { name: "Apply" })).toBeVisible(); // not "Applying…"
+  await input.fill(code);
+  if (via === "enter") await input.press("Enter");
+  else await page.getByRole("button", { name: "Apply" }).click();
+  await expect(chip(page, code.trim().toUpperCase())).not.toHaveAttribute("data-state", "checking");
+}
+
+const chip = (page: Page, code: string) => page.locator(`[data-testid="coupon-chip"][data-code="${code}"]`);
+
+/** A new coupon with one shared code, made through the admin API. */
+async function createCoupon(browser: Browser, rules: Record<string, unknown>): Promise<string> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, ADMIN);
+  const code = `E2E${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1000)}`;
+  const created = await page.request.post("/api/trpc/admin.coupons.create", {
+    data: { json: { name: `E2E ${code}`, kind: "FIXED", value: 500, currency: "USD", ...rules } },
+  });
+  expect(created.status()).toBe(200);
+  const couponId = (await created.json()).result.data.json.id as string;
+  const codeResponse = await page.request.post("/api/trpc/admin.codes.create", {
+    data: { json: { couponId, kind: "SHARED", code } },
+  });
+  expect(codeResponse.status()).toBe(200);
+  await context.close();
+  return code;
+}
+
+async function shopperPage(browser: Browser, account: { email: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, account);
+  return page;
+}
+
+test("a guest applies codes, signs in from LOGIN_REQUIRED back to the cart, and buys with two stacked codes", async ({
+  page,
+}, testInfo) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Coffee" })).toBeVisible();
+  await expectAccessible(page, testInfo, "storefront");
+  await addToCart(page, "Gooseneck kettle");
+  await addToCart(page, "Espresso beans 1 kg");
+  await snap(page, testInfo, "storefront");
+
+  await page.getByTestId("cart-link").click();
+  await expect(page.getByTestId("cart-line")).toHaveCount(2);
+  await applyCode(page, "summer20");
+  await applyCode(page, "WELCOME10", "button");
+  await expect(chip(page, "SUMMER20")).toHaveAttribute("data-state", "applied");
+  await expect(chip(page, "SUMMER20")).toContainText("−$16.90");
+  await expect(chip(page, "WELCOME10")).toHaveAttribute("data-state", "rejected");
+  await expect(chip(page, "WELCOME10")).toContainText("Please sign in to use this code.");
+  await expect(page.getByTestId("coupon-announcer")).toHaveText(/WELCOME10 was not applied/);
+  await expect(page.getByRole("link", { name: "Sign in to place your order" })).toBeVisible();
+  await expectAccessible(page, testInfo, "cart-guest");
+  await snap(page, testInfo, "cart-guest-login-required");
+
+  // The chip's link signs in and comes back to the same cart (kept in the browser across sign-in).
+  await chip(page, "WELCOME10").getByRole("link", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcart/);
+  await page.getByLabel("Email").fill(CAROL!.email);
+  await page.getByLabel("Password").fill(CAROL!.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByTestId("cart-line")).toHaveCount(2);
+  await expect(chip(page, "WELCOME10")).toHaveAttribute("data-state", "applied");
+  await expect(chip(page, "SUMMER20")).toHaveAttribute("data-state", "applied");
+
+  // 84.49: SUMMER20 takes 20 % (16.90), then WELCOME10 $10 from what is left; + 4.95 standard shipping.
+  await expect(page.getByTestId("summary-subtotal")).toHaveText("$84.49");
+  await expect(page.getByTestId("summary-total")).toHaveText("$62.54");
+  await expect(page.getByTestId("line-discount")).toHaveText(["−$19.10", "−$7.80"]);
+  // The quote follows the cart: express shipping and a second kettle.
+  await page.getByLabel(/Express/).check();
+  await expect(page.getByTestId("summary-shipping")).toHaveText("$14.95");
+  await page.getByRole("button", { name: "One more Gooseneck kettle" }).click();
+  // 144.48 - 28.90 (20 %) - 10.00 + 14.95
+  await expect(page.getByTestId("summary-total")).toHaveText("$120.53");
+  await page.getByRole("button", { name: "One less Gooseneck kettle" }).click();
+  await page.getByLabel(/Standard/).check();
+  await expect(page.getByTestId("summary-total")).toHaveText("$62.54");
+  await expectAccessible(page, testInfo, "cart-signed-in");
+  await snap(page, testInfo, "cart-two-codes");
+
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("order-confirmation")).toBeVisible();
+  await expect(page.getByTestId("order-confirmation")).toContainText("SUMMER20, WELCOME10");
+  await expect(page.getByTestId("summary-total")).toHaveText("$62.54");
+  await expectAccessible(page, testInfo, "confirmation");
+  await snap(page, testInfo, "confirmation");
+  await expect(page.getByTestId("cart-link")).toHaveAccessibleName("Cart");
+
+  // Second order: WELCOME10 is for a first order only.
+  await page.goto("/");
+  await addToCart(page, "Gooseneck kettle");
+  await page.goto("/cart");
+  await applyCode(page, "WELCOME10");
+  await expect(chip(page, "WELCOME10")).toHaveAttribute("data-state", "rejected");
+  await expect(chip(page, "WELCOME10")).toContainText("This code is only valid on your first order.");
+  await snap(page, testInfo, "welcome10-second-order");
+  await page.getByRole("button", { name: "Remove code WELCOME10" }).click();
+  await expect(chip(page, "WELCOME10")).toHaveCount(0);
+});
+
+test("a declined payment releases the code, and it can be used right after", async ({ browser }, testInfo) => {
+  const code = await createCoupon(browser, { maxRedemptions: 1 });
+  const page = await shopperPage(browser, ALICE!);
+  await page.goto("/");
+  await addToCart(page, "Burr grinder");
+  await page.goto("/cart");
+  await applyCode(page, code);
+  await expect(chip(page, code)).toHaveAttribute("data-state", "applied");
+
+  await page.getByLabel(/^Decline/).check();
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The payment was declined" })).toContainText(
+    "your codes were released",
+  );
+  await snap(page, testInfo, "declined");
+  await expect(chip(page, code)).toHaveAttribute("data-state", "applied");
+
+  await page.getByLabel(/^Approve/).check();
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("order-confirmation")).toContainText(code);
+
+  await page.goto("/orders");
+  await expect(page.getByTestId("order-row")).toHaveCount(2);
+  await expect(page.locator('[data-testid="order-row"][data-state="failed"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="order-row"][data-state="paid"]')).toHaveCount(1);
+  await snap(page, testInfo, "order-history");
+});
+
+test("a slow payment shows the hold; approving twice (double clicks) redeems once", async ({ browser }, testInfo) => {
+  // Two uses: had the double clicks redeemed twice, Bob would find the code used up.
+  const code = await createCoupon(browser, { maxRedemptions: 2 });
+  const page = await shopperPage(browser, ALICE!);
+  await page.goto("/");
+  await addToCart(page, "Enamel mug");
+  await page.goto("/cart");
+  await applyCode(page, code);
+  await page.getByLabel(/^Slow/).check();
+  await page.getByRole("button", { name: /Place order/ }).dblclick();
+
+  await expect(page.getByTestId("payment-pending")).toBeVisible();
+  await expect(page.getByTestId("hold-timer")).toHaveText(/^[45]:\d\d$/);
+  await expectAccessible(page, testInfo, "payment-pending");
+  await snap(page, testInfo, "slow-payment");
+  const orderUrl = page.url();
+  // A reload while the bank is slow finds the same pending order.
+  await page.reload();
+  await expect(page.getByTestId("payment-pending")).toBeVisible();
+  // Approve, twice at once through the API as a retrying client would, and by double click.
+  const orderId = orderUrl.split("/").pop()!;
+  const answers = await Promise.all(
+    [1, 2].map(() => page.request.post("/api/trpc/orders.pay", { data: { json: { orderId, outcome: "approve" } } })),
+  );
+  expect(answers.map((a) => a.status())).toEqual([200, 200]);
+  await page
+    .getByRole("button", { name: "Bank approves" })
+    .dblclick()
+    .catch(() => undefined);
+  await page.reload();
+  await expect(page.getByTestId("order-confirmation")).toBeVisible();
+
+  await page.goto("/orders");
+  await expect(page.locator('[data-testid="order-row"]', { hasText: code })).toHaveCount(1);
+
+  const bob = await shopperPage(browser, BOB!);
+  await bob.goto("/");
+  await addToCart(bob, "Enamel mug");
+  await bob.goto("/cart");
+  await applyCode(bob, code);
+  await expect(chip(bob, code)).toHaveAttribute("data-state", "applied");
+});
+
+test("when the hold runs out before the bank answers, the page says so and offers to hold the codes again", async ({
+  browser,
+}, testInfo) => {
+  const code = await createCoupon(browser, { maxRedemptions: 5 });
+  const page = await shopperPage(browser, ALICE!);
+  await page.clock.install();
+  await page.goto("/");
+  await addToCart(page, "Sencha 100 g");
+  await page.goto("/cart");
+  await applyCode(page, code);
+  await page.getByLabel(/^Slow/).check();
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("hold-timer")).toBeVisible();
+  // The browser's clock jumps past the lock's TTL (the server's expiry itself is covered by orders.int.test.ts).
+  await page.clock.fastForward("05:01");
+  await expect(page.getByRole("alert").filter({ hasText: "The hold on your codes has ended" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Hold codes again" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Bank approves" })).toHaveCount(0);
+  await snap(page, testInfo, "hold-ended");
+});
+
+test("two shoppers race for the last use: one pays, the other is told it is used up", async ({ browser }, testInfo) => {
+  const code = await createCoupon(browser, { maxRedemptions: 1 });
+  const pages = await Promise.all([shopperPage(browser, ALICE!), shopperPage(browser, BOB!)]);
+  for (const page of pages) {
+    await page.goto("/");
+    await addToCart(page, "Canvas tote");
+    await page.goto("/cart");
+    await applyCode(page, code);
+    await expect(chip(page, code)).toHaveAttribute("data-state", "applied");
+  }
+  await Promise.all(pages.map((page) => page.getByRole("button", { name: /Place order/ }).click()));
+
+  const outcomes = await Promise.all(
+    pages.map(async (page) => {
+      const won = page.getByTestId("order-confirmation");
+      const lost = page.getByRole("alert").filter({ hasText: "reached its usage limit" });
+      await expect(won.or(lost)).toBeVisible();
+      return (await won.isVisible()) ? "won" : "lost";
+    }),
+  );
+  expect([...outcomes].sort()).toEqual(["lost", "won"]);
+  const loser = pages[outcomes.indexOf("lost")]!;
+  await expect(chip(loser, code)).toHaveAttribute("data-state", "rejected");
+  await snap(loser, testInfo, "race-lost");
+  await snap(pages[outcomes.indexOf("won")]!, testInfo, "race-won");
+});
+
+test("the wallet lists the shopper's own code and applies it to the cart", async ({ browser }, testInfo) => {
+  const page = await shopperPage(browser, BOB!);
+  await page.goto("/");
+  await addToCart(page, "Almond biscotti");
+  await page.goto("/wallet");
+  const entry = page.getByTestId("wallet-code").filter({ hasText: "Thank-you $7 off" });
+  await expect(entry).toHaveAttribute("data-state", "ASSIGNED");
+  const code = (await entry.locator("code").textContent())!.trim();
+  expect(code).toMatch(/^THANKS-[A-Z0-9]{8}$/);
+  await expectAccessible(page, testInfo, "wallet");
+  await snap(page, testInfo, "wallet");
+
+  await entry.getByRole("button", { name: "Apply to cart" }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(chip(page, code)).toHaveAttribute("data-state", "applied");
+  await expect(chip(page, code)).toContainText("−$4.99"); // $7 off a $4.99 cart: capped at the subtotal
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("order-confirmation")).toContainText(code);
+
+  await page.goto("/wallet");
+  await expect(entry).toHaveAttribute("data-state", "REDEEMED");
+  await expect(entry.getByRole("button", { name: "Apply to cart" })).toBeDisabled();
+
+  // Another shopper cannot use it.
+  const alice = await shopperPage(browser, ALICE!);
+  await alice.goto("/");
+  await addToCart(alice, "Almond biscotti");
+  await alice.goto("/cart");
+  await applyCode(alice, code);
+  await expect(chip(alice, code)).toHaveAttribute("data-state", "rejected");
+});
