@@ -94,6 +94,24 @@ export const envSchema = z
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: intFrom(900, 1, 86_400),
     /** Which peers may tell the client address (X-Forwarded-For): none by default (README, Production). */
     TRUST_PROXY: trustProxy,
+    /** Webhooks (README "Webhooks"): how long one delivery attempt may take. */
+    WEBHOOK_TIMEOUT_SECONDS: intFrom(10, 1, 60),
+    /** Retries after the first attempt, with exponential back-off from WEBHOOK_RETRY_DELAY_SECONDS. */
+    WEBHOOK_RETRY_LIMIT: intFrom(8, 0, 20),
+    WEBHOOK_RETRY_DELAY_SECONDS: intFrom(30, 1, 3_600),
+    /** An endpoint is disabled after this many failed attempts in a row, spanning at least the hours below. */
+    WEBHOOK_DISABLE_AFTER_FAILURES: intFrom(15, 1, 100_000),
+    WEBHOOK_DISABLE_AFTER_HOURS: intFrom(24, 0, 720),
+    /** How often the outbox is fanned out to endpoints. */
+    WEBHOOK_DISPATCH_INTERVAL_SECONDS: intFrom(2, 1, 3_600),
+    /**
+     * Whether webhooks may target loopback, private and link-local addresses. Unset: allowed except in
+     * production (where it would let an admin reach internal services: SSRF).
+     */
+    WEBHOOK_ALLOW_PRIVATE_URLS: z
+      .enum(["", "0", "1", "true", "false"], { error: 'must be "1" or "0"' })
+      .optional()
+      .transform((value) => (value === undefined || value === "" ? null : value === "1" || value === "true")),
     /** A configured DATABASE_URL gets the demo accounts and coupons only with SEED_DEMO=1. */
     SEED_DEMO: z
       .enum(["", "0", "1", "true", "false"], { error: 'must be "1" or "0"' })
@@ -134,4 +152,9 @@ export function env(): Env {
 /** Whether a Redis (Upstash REST) endpoint is configured. */
 export function isRedisConfigured(): boolean {
   return Boolean(env().UPSTASH_REDIS_REST_URL);
+}
+
+/** Whether webhook URLs may resolve to loopback/private addresses (WEBHOOK_ALLOW_PRIVATE_URLS). */
+export function webhooksMayTargetPrivateAddresses(): boolean {
+  return env().WEBHOOK_ALLOW_PRIVATE_URLS ?? env().NODE_ENV !== "production";
 }

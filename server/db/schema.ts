@@ -574,6 +574,98 @@ export const gateModes = pgTable("gate_modes", {
   changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The outbox: one row per domain event, written in the transaction (often the statement) that makes
+ * the change, so an event exists if and only if its change committed. The webhook dispatcher fans
+ * undispatched rows out to endpoints (server/services/webhooks).
+ */
+export const events = pgTable(
+  "events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    type: text().notNull(),
+    data: jsonb().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    dispatchedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    // The dispatcher's queue: only the few rows not yet fanned out are indexed.
+    index("events_undispatched_idx")
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} is null`),
+    index("events_created_idx").on(t.createdAt),
+  ],
+);
+
+/** A receiver of events. The signing secret (whsec_...) is stored AES-256-GCM encrypted with the code key. */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: uuid().primaryKey().defaultRandom(),
+  url: text().notNull(),
+  description: text().notNull().default(""),
+  eventTypes: text().array().notNull(),
+  secretEncrypted: bytea().notNull(),
+  enabled: boolean().notNull().default(true),
+  /** Set when the endpoint was disabled automatically (kept failing): the console's notice. */
+  disabledReason: text(),
+  disabledAt: timestamp({ withTimezone: true }),
+  /** Failed attempts since the last success, and when that streak began (auto-disable). */
+  consecutiveFailures: integer().notNull().default(0),
+  failingSince: timestamp({ withTimezone: true }),
+  lastSuccessAt: timestamp({ withTimezone: true }),
+  createdBy: uuid().references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const webhookDeliveryStatus = pgEnum("webhook_delivery_status", ["PENDING", "SUCCEEDED", "FAILED"]);
+
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    eventId: uuid()
+      .notNull()
+      .references(() => events.id),
+    endpointId: uuid()
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: webhookDeliveryStatus().notNull().default("PENDING"),
+    attempts: integer().notNull().default(0),
+    lastStatusCode: integer(),
+    lastError: text(),
+    /** Handed to pg-boss (a delivery written but not yet enqueued is picked up by the next dispatch). */
+    enqueuedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Exactly one delivery per (event, endpoint), however often the dispatcher runs.
+    uniqueIndex("webhook_deliveries_event_endpoint_key").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_created_idx").on(t.endpointId, t.createdAt, t.id),
+    index("webhook_deliveries_unenqueued_idx")
+      .on(t.createdAt)
+      .where(sql`${t.enqueuedAt} is null`),
+  ],
+);
+
+/** Every HTTP attempt of a delivery (the console's delivery log). */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    deliveryId: uuid()
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer().notNull(),
+    statusCode: integer(),
+    durationMs: integer().notNull(),
+    error: text(),
+    replay: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Category = typeof categories.$inferSelect;
@@ -586,3 +678,7 @@ export type RedemptionRow = typeof redemptions.$inferSelect;
 export type CodeJobRow = typeof codeJobs.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;

@@ -1,14 +1,16 @@
 import { insertCoupon } from "@/server/db/queries/coupons";
+import { insertEvent } from "@/server/db/queries/events";
 import type { CouponRow } from "@/server/db/schema";
 import type { CreateCouponInput } from "@/server/domain/admin-inputs";
 import { env } from "@/server/env";
 import { auditCouponSnapshot } from "./audit-coupon-snapshot";
 import { getCouponOrThrow } from "./get-coupon";
 import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
+import { couponEventData } from "./webhooks/coupon-event-data";
 
 const DAY_MS = 86_400_000;
 
-/** admin.coupons.create: the coupon and its audit entry in one transaction; once per idempotency key. */
+/** admin.coupons.create: the coupon, its audit entry and its event in one transaction; once per idempotency key. */
 export async function createCoupon(input: CreateCouponInput, actor: AdminActor, now = new Date()): Promise<CouponRow> {
   const { idempotencyKey, ...payload } = input;
   // Omitted = the default lifetime (counted from the start when it lies ahead); null = never expires.
@@ -54,6 +56,7 @@ export async function createCoupon(input: CreateCouponInput, actor: AdminActor, 
         before: null,
         after: auditCouponSnapshot(row),
       });
+      await insertEvent(tx, { type: "coupon.created", data: couponEventData(row) });
       return { id: row.id };
     },
   );

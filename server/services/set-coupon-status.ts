@@ -1,10 +1,12 @@
 import { findCouponForUpdate, updateCouponStatus } from "@/server/db/queries/coupons";
+import { insertEvent } from "@/server/db/queries/events";
 import type { CouponRow } from "@/server/db/schema";
 import { explainTransition } from "@/server/domain/coupon-status";
 import { InvalidInputError, NotFoundError } from "./errors";
 import { getCouponOrThrow } from "./get-coupon";
 import { publishCouponChange } from "./publish-coupon-change";
 import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
+import { couponEventData } from "./webhooks/coupon-event-data";
 
 /**
  * admin.coupons.setStatus: one step of the state machine (draft -> active <-> disabled; any ->
@@ -30,6 +32,11 @@ export async function setCouponStatus(
         targetId: updated.id,
         before: { status: current.status, version: current.version },
         after: { status: updated.status, version: updated.version },
+      });
+      // coupon.disabled for a disable; any other step (activate, archive) is a coupon.updated.
+      await insertEvent(tx, {
+        type: updated.status === "DISABLED" ? "coupon.disabled" : "coupon.updated",
+        data: { ...couponEventData(updated), previousStatus: current.status },
       });
       return { id: updated.id };
     },

@@ -4,6 +4,7 @@ import { CODE_JOBS_QUEUE } from "./enqueue-code-job";
 import { reconcileGate } from "./reconcile-gate";
 import { refreshAnalytics } from "./refresh-analytics";
 import { runCodeJob } from "./run-code-job";
+import { startWebhookWorkers } from "./webhooks/start-webhook-workers";
 
 export const RECONCILE_QUEUE = "reconcile-gate";
 export const ANALYTICS_QUEUE = "refresh-analytics";
@@ -42,6 +43,8 @@ export function startBackgroundJobs(): Promise<PgBoss> {
       boss
         .send(ANALYTICS_QUEUE, {}, { singletonKey: "analytics", singletonSeconds: ANALYTICS_INTERVAL_SECONDS })
         .catch((error) => console.error("[jobs] schedule:", error));
+    // Webhooks: the outbox's dispatcher and the delivery workers.
+    const stopWebhookDispatch = await startWebhookWorkers(boss);
     await offerAnalytics();
     const analyticsTimer = setInterval(offerAnalytics, ANALYTICS_INTERVAL_SECONDS * 1000).unref();
     const offer = () =>
@@ -54,6 +57,7 @@ export function startBackgroundJobs(): Promise<PgBoss> {
     boss.once("stopped", () => {
       clearInterval(analyticsTimer);
       clearInterval(reconcileTimer);
+      stopWebhookDispatch();
     });
     return boss;
   })();

@@ -1,4 +1,5 @@
 import { couponHasRedemptions, findCouponForUpdate, updateCouponRules } from "@/server/db/queries/coupons";
+import { insertEvent } from "@/server/db/queries/events";
 import type { CouponRow } from "@/server/db/schema";
 import type { UpdateCouponInput } from "@/server/domain/admin-inputs";
 import { auditCouponSnapshot } from "./audit-coupon-snapshot";
@@ -6,6 +7,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { getCouponOrThrow } from "./get-coupon";
 import { publishCouponChange } from "./publish-coupon-change";
 import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
+import { couponEventData } from "./webhooks/coupon-event-data";
 
 /**
  * admin.coupons.update: the coupon's new rules, versioned (caches see the new version at once) and
@@ -66,6 +68,7 @@ export async function updateCoupon(input: UpdateCouponInput, actor: AdminActor):
         before: auditCouponSnapshot(current),
         after: auditCouponSnapshot(updated),
       });
+      await insertEvent(tx, { type: "coupon.updated", data: couponEventData(updated) });
       return { id };
     },
   );

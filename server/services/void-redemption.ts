@@ -1,5 +1,6 @@
 import { getDb } from "@/server/db/client";
 import { findCouponsByIds } from "@/server/db/queries/coupons";
+import { insertEvent } from "@/server/db/queries/events";
 import { findRedemptions, voidRedemptionRows } from "@/server/db/queries/gate-records";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
@@ -62,7 +63,22 @@ export async function voidRedemption(
           ...(await voidRedemptionRows(tx, ids, { reason: input.reason, restoreUses: restores.get(couponId) ?? true })),
         );
       }
-      for (const row of rows)
+      for (const row of rows) {
+        await insertEvent(tx, {
+          type: "redemption.voided",
+          data: {
+            redemptionId: row.id,
+            couponId: row.couponId,
+            codeId: row.codeId,
+            customerId: row.customerId,
+            orderId: row.orderId,
+            amount: row.amount,
+            currency: row.currency,
+            voidReason: row.voidReason,
+            usesRestored: row.usesRestored,
+            voidedAt: row.voidedAt,
+          },
+        });
         await audit({
           action: "redemption.void",
           targetType: "redemption",
@@ -82,6 +98,7 @@ export async function voidRedemption(
             usesRestored: row.usesRestored,
           },
         });
+      }
       return rows.map((r) => ({
         id: r.id,
         couponId: r.couponId,

@@ -8,6 +8,16 @@ export type NewCodeJob = typeof codeJobs.$inferInsert;
 /** A RUNNING job whose heartbeat is older than this has lost its worker (crash, restart). */
 export const STALLED_AFTER_SECONDS = 120;
 
+/**
+ * The outbox (job.finished) for the rows of a CTE `j` (finished code_jobs rows): appended to the
+ * statement that finishes the job, so the event commits with the job's end or not at all.
+ */
+const JOB_FINISHED_EVENT = `insert into events (type, data, created_at)
+  select 'job.finished', jsonb_build_object('jobId', j.id, 'kind', j.kind, 'couponId', j.coupon_id, 'bookId', j.book_id,
+    'status', j.status, 'total', j.total, 'done', j.done, 'errorCount', j.error_count, 'message', j.message,
+    'finishedAt', j.finished_at), clock_timestamp()
+  from j`;
+
 export async function insertCodeJob(db: Executor, values: NewCodeJob): Promise<CodeJobRow> {
   const [row] = await db.insert(codeJobs).values(values).returning();
   if (!row) throw new Error("insert into code_jobs returned nothing");
@@ -71,16 +81,15 @@ export async function endCodeJob(
   jobId: string,
   outcome: { status: "FAILED" | "CANCELLED"; message: string; errorCount?: number },
 ) {
-  await db
-    .update(codeJobs)
-    .set({
-      status: outcome.status,
-      message: outcome.message,
-      ...(outcome.errorCount !== undefined ? { errorCount: outcome.errorCount } : {}),
-      updatedAt: sql`now()`,
-      finishedAt: sql`now()`,
-    })
-    .where(eq(codeJobs.id, jobId));
+  // job.finished only when this call finishes it (a job already ended is not announced twice).
+  await db.execute(sql`
+    with old as (select id, status as before from code_jobs where id = ${jobId} for update),
+    j as (
+      update code_jobs set status = ${outcome.status}::code_job_status, message = ${outcome.message},
+        error_count = coalesce(${outcome.errorCount ?? null}::int, error_count), updated_at = now(), finished_at = now()
+      from old where code_jobs.id = old.id
+      returning code_jobs.*, old.before)
+    ${sql.raw(JOB_FINISHED_EVENT)} where j.before in ('QUEUED', 'RUNNING')`);
 }
 
 /**
@@ -94,10 +103,16 @@ export async function completeCodeJobInTransaction(
   done: number,
   message: string | null,
 ): Promise<boolean> {
-  const result = await tx`
-    update code_jobs set status = 'COMPLETED', done = ${done}, message = ${message}, updated_at = clock_timestamp(), finished_at = clock_timestamp()
-    where id = ${jobId} and status = 'RUNNING' and not cancel_requested`;
-  return result.count === 1;
+  const rows = await tx.unsafe(
+    `with j as (
+      update code_jobs set status = 'COMPLETED', done = $2, message = $3, updated_at = clock_timestamp(), finished_at = clock_timestamp()
+      where id = $1 and status = 'RUNNING' and not cancel_requested
+      returning *),
+    e as (${JOB_FINISHED_EVENT})
+    select id from j`,
+    [jobId, done, message],
+  );
+  return rows.length === 1;
 }
 
 /**
@@ -108,13 +123,16 @@ export async function completeCodeJobInTransaction(
 // references it); a plain "for update" would wait for the job to finish.
 export async function requestCodeJobCancel(db: Executor, jobId: string) {
   const [row] = await db.execute<{ before: CodeJobRow["status"] }>(sql`
-    update code_jobs set cancel_requested = true,
+    with j as (update code_jobs set cancel_requested = true,
       status = case when status = 'QUEUED' then 'CANCELLED'::code_job_status else status end,
       finished_at = case when status = 'QUEUED' then now() else finished_at end,
       message = case when status = 'QUEUED' then 'Cancelled before it started.' else message end
     from (select id, status as before from code_jobs where id = ${jobId} and status in ('QUEUED', 'RUNNING') for no key update) old
     where code_jobs.id = old.id
-    returning old.before`);
+    returning code_jobs.*, old.before),
+    -- A QUEUED job ends here (CANCELLED): job.finished with it. A RUNNING one is announced when its worker stops.
+    e as (${sql.raw(JOB_FINISHED_EVENT)} where j.before = 'QUEUED')
+    select before from j`);
   return row?.before;
 }
 
@@ -150,8 +168,13 @@ export async function failCodeJobInTransaction(
   jobId: string,
   outcome: { done: number; errorCount: number; message: string },
 ): Promise<void> {
-  await tx`
-    update code_jobs set status = 'FAILED', done = ${outcome.done}, error_count = ${outcome.errorCount},
-      message = ${outcome.message}, updated_at = clock_timestamp(), finished_at = clock_timestamp()
-    where id = ${jobId}`;
+  await tx.unsafe(
+    `with j as (
+      update code_jobs set status = 'FAILED', done = $2, error_count = $3, message = $4, updated_at = clock_timestamp(),
+        finished_at = clock_timestamp()
+      where id = $1
+      returning *)
+    ${JOB_FINISHED_EVENT}`,
+    [jobId, outcome.done, outcome.errorCount, outcome.message],
+  );
 }

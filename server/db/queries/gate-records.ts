@@ -172,8 +172,8 @@ export class IdempotencyKeyLostError extends Error {
 }
 
 /**
- * Redeem, as one statement: the redemptions and the idempotent answers commit
- * together or not at all (unique indexes still refuse what no gate should
+ * Redeem, as one statement: the redemptions, their code.redeemed events (the outbox) and the
+ * idempotent answers commit together or not at all (unique indexes still refuse what no gate should
  * allow). One call may carry several checkouts' redemptions (a batch): then
  * they all commit, or none does.
  */
@@ -204,7 +204,14 @@ export async function insertRedemptionsAnswered(
         ${column((r) => r.amount)}::bigint[], ${column((r) => r.currency)}::text[], ${column((r) => r.channel ?? null)}::text[],
         ${column((r) => pgBool(r.perUserUnique))}::text[]::boolean[], ${column((r) => pgBool(r.codeSingleUse))}::text[]::boolean[])
       where (select count(*) from owned) = ${answers.length}
-      returning 1)
+      returning id, coupon_id, code_id, customer_id, order_id, lock_id, amount, currency, channel, created_at),
+    -- The outbox (code.redeemed), in this same statement: an event exists if and only if its redemption committed.
+    e as (
+      insert into events (type, data, created_at)
+      select 'code.redeemed', jsonb_build_object('redemptionId', id, 'couponId', coupon_id, 'codeId', code_id,
+        'customerId', customer_id, 'orderId', order_id, 'lockId', lock_id, 'amount', amount, 'currency', currency,
+        'channel', channel), created_at
+      from r)
     update idempotency_keys k set status = 'DONE', response = a.response::jsonb
     from a
     where k.scope = a.scope and k.key = a.key and (select count(*) from r) = ${rows.length}

@@ -6,6 +6,7 @@ import { adminCodesRouter } from "./codes";
 import { adminCouponsRouter } from "./coupons";
 import { adminJobsRouter } from "./jobs";
 import { adminRedemptionsRouter } from "./redemptions";
+import { adminWebhooksRouter } from "./webhooks";
 
 export const adminRouter = createTRPCRouter({
   coupons: adminCouponsRouter,
@@ -15,4 +16,5 @@ export const adminRouter = createTRPCRouter({
   books: adminBooksRouter,
   analytics: adminAnalyticsRouter,
   audit: adminAuditRouter,
+  webhooks: adminWebhooksRouter,
 });
