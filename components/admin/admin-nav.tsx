@@ -10,6 +10,7 @@ import {
   ReceiptText,
   Sparkles,
   TicketPercent,
+  Webhook,
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -24,6 +25,7 @@ const ITEMS = [
   { href: "/admin/books", label: "Books", icon: BookOpen },
   { href: "/admin/redemptions", label: "Redemptions", icon: ReceiptText },
   { href: "/admin/analytics", label: "Analytics", icon: ChartLine },
+  { href: "/admin/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/admin/audit", label: "Audit log", icon: History },
 ];
 
