@@ -590,10 +590,10 @@ export const events = pgTable(
   },
   (t) => [
     // The dispatcher's queue: only the few rows not yet fanned out are indexed.
+    // The only secondary index: every redeem inserts here (kept cheap on the hot path).
     index("events_undispatched_idx")
       .on(t.createdAt)
       .where(sql`${t.dispatchedAt} is null`),
-    index("events_created_idx").on(t.createdAt),
   ],
 );
 

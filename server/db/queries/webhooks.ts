@@ -184,6 +184,14 @@ export async function recordEndpointFailure(
   return row ?? { disabled: false, consecutiveFailures: 0 };
 }
 
+/** A delivery that will not be sent (its endpoint is disabled): FAILED with the reason, no attempt made. */
+export async function markDeliveryNotSent(db: Executor, deliveryId: string, reason: string): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "FAILED", lastError: reason, updatedAt: sql`now()` })
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, "PENDING")));
+}
+
 /** Sets a delivery back to PENDING and not enqueued (a replay); undefined for an unknown delivery. */
 export async function resetDeliveryForReplay(tx: Executor, deliveryId: string) {
   const [row] = await tx

@@ -2,6 +2,7 @@ import { decryptCode } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import {
   findDeliveryToSend,
+  markDeliveryNotSent,
   recordDeliveryAttempt,
   recordEndpointFailure,
   recordEndpointSuccess,
@@ -32,7 +33,11 @@ export async function deliverWebhook(input: {
   if (!found) return { kind: "skipped", why: "gone" };
   const { delivery, event, endpoint } = found;
   if (delivery.status === "SUCCEEDED" && !input.replay) return { kind: "skipped", why: "already delivered" };
-  if (!endpoint.enabled) return { kind: "skipped", why: "endpoint disabled" };
+  if (!endpoint.enabled) {
+    // Not sent: the log says why; an admin can replay it once the endpoint is enabled again.
+    await markDeliveryNotSent(getDb(), delivery.id, "Not sent: the endpoint was disabled.");
+    return { kind: "skipped", why: "endpoint disabled" };
+  }
 
   const result = await postWebhook({
     url: endpoint.url,

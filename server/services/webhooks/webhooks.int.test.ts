@@ -382,6 +382,7 @@ describe("delivery", () => {
         why: "endpoint disabled",
       });
       expect(receiver.received.length).toBe(before);
+      expect(await deliveryStatus(deliveryId)).toBe("FAILED");
       await expect(replayWebhookDelivery({ deliveryId }, actor)).rejects.toBeInstanceOf(InvalidInputError);
       const enabled = await updateWebhookEndpoint({ id: ep.id, enabled: true }, actor);
       expect(enabled).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0 });
