@@ -49,6 +49,12 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     // The e2e server must use its own embedded services, whatever the shell has set.
-    env: { DATABASE_URL: "", UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "" },
+    // Webhooks may reach the specs' receiver on 127.0.0.1 (refused by default in production).
+    env: {
+      DATABASE_URL: "",
+      UPSTASH_REDIS_REST_URL: "",
+      UPSTASH_REDIS_REST_TOKEN: "",
+      WEBHOOK_ALLOW_PRIVATE_URLS: "1",
+    },
   },
 });

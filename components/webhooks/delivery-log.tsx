@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { RotateCcw } from "lucide-react";
+import { CircleCheck, Clock, RotateCcw } from "lucide-react";
 import { toast } from "sonner";
 import { DataTable, type AdminColumn } from "@/components/admin/data-table";
 import { useCanEdit } from "@/components/admin/role-context";
@@ -11,7 +11,20 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { WebhookDelivery as Delivery } from "./types";
 
-const STATUS_BADGE = { PENDING: "warning", SUCCEEDED: "success", FAILED: "destructive" } as const;
+function StatusBadge({ status }: { status: Delivery["status"] }) {
+  if (status === "SUCCEEDED")
+    return (
+      <Badge variant="outline">
+        <CircleCheck className="text-success" aria-hidden /> Succeeded
+      </Badge>
+    );
+  if (status === "FAILED") return <Badge variant="destructive">Failed</Badge>;
+  return (
+    <Badge variant="outline">
+      <Clock className="text-muted-foreground" aria-hidden /> Pending
+    </Badge>
+  );
+}
 
 function ReplayButton({ delivery, disabled }: { delivery: Delivery; disabled: boolean }) {
   const trpc = useTRPC();
@@ -63,21 +76,17 @@ export function DeliveryLog({ endpointId, endpointEnabled }: { endpointId: strin
       cell: ({ row }) => (
         <div className="space-y-0.5">
           <div className="font-mono text-xs">{row.original.eventType}</div>
-          <div className="text-muted-foreground font-mono text-xs" title="webhook-id">
-            {row.original.eventId}
+          <div className="text-muted-foreground text-xs">{new Date(row.original.createdAt).toLocaleString()}</div>
+          <div className="text-muted-foreground max-w-[18ch] truncate font-mono text-xs" title={row.original.eventId}>
+            id {row.original.eventId}
           </div>
         </div>
       ),
     },
     {
-      id: "when",
-      header: "Created",
-      cell: ({ row }) => new Date(row.original.createdAt).toLocaleString(),
-    },
-    {
       id: "status",
       header: "Status",
-      cell: ({ row }) => <Badge variant={STATUS_BADGE[row.original.status]}>{row.original.status}</Badge>,
+      cell: ({ row }) => <StatusBadge status={row.original.status} />,
     },
     {
       id: "attempts",
@@ -87,10 +96,11 @@ export function DeliveryLog({ endpointId, endpointEnabled }: { endpointId: strin
           {row.original.log.map((a) => (
             <li key={a.id}>
               #{a.attempt} {a.replay ? "(replay) " : ""}
-              <span className={a.error ? "text-destructive" : "text-success"}>
+              <span className={a.error ? "text-destructive font-medium" : "font-medium"}>
                 {a.statusCode ?? "no answer"}
-              </span> · {a.durationMs} ms · {new Date(a.createdAt).toLocaleTimeString()}
-              {a.error && <span className="text-muted-foreground block max-w-md truncate">{a.error}</span>}
+              </span>{" "}
+              · {a.durationMs} ms · {new Date(a.createdAt).toLocaleTimeString()}
+              {a.error && <span className="text-muted-foreground block max-w-xs truncate">{a.error}</span>}
             </li>
           ))}
           {row.original.log.length === 0 && <li className="text-muted-foreground">Queued</li>}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { KeyRound, Pencil, Plus, Send, Trash2, TriangleAlert } from "lucide-react";
+import { CircleCheck, KeyRound, Pencil, Plus, Send, Trash2, TriangleAlert } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { DataTable, type AdminColumn } from "@/components/admin/data-table";
@@ -192,7 +192,9 @@ export function WebhooksManager() {
       header: "Status",
       cell: ({ row }) =>
         row.original.enabled ? (
-          <Badge variant="success">Enabled</Badge>
+          <Badge variant="outline">
+            <CircleCheck className="text-success" aria-hidden /> Enabled
+          </Badge>
         ) : row.original.disabledReason ? (
           <Badge variant="destructive">Auto-disabled</Badge>
         ) : (
