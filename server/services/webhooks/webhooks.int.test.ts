@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { IdempotencyKeyLostError, insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
-import { requestCodeJobCancel } from "@/server/db/queries/code-jobs";
+import { endCodeJob, requestCodeJobCancel } from "@/server/db/queries/code-jobs";
 import { createCouponInput, updateCouponInput } from "@/server/domain/admin-inputs";
 import { generateCodesInput } from "@/server/domain/code-job-inputs";
 import { createWebhookEndpointInput } from "@/server/domain/webhook-inputs";
@@ -198,6 +198,17 @@ describe("outbox", () => {
     expect(finished!.data).toMatchObject({ kind: "GENERATE", status: "COMPLETED", total: 5, done: 5 });
     await runCodeJob(job.id);
     expect(await eventsWhere("job.finished", "jobId", job.id)).toHaveLength(1);
+
+    // A job that fails is announced once, however often its end is written.
+    const [failing] = await getDb().execute<{ id: string }>(
+      sql`insert into code_jobs (kind, status, coupon_id, params, total) values ('IMPORT', 'RUNNING', ${target.couponId}, '{}', 3) returning id`,
+    );
+    await endCodeJob(getDb(), failing!.id, { status: "FAILED", message: "The file holds no codes.", errorCount: 0 });
+    await endCodeJob(getDb(), failing!.id, { status: "FAILED", message: "again" });
+    const failed = await eventsWhere("job.finished", "jobId", failing!.id);
+    expect(failed.map((e) => e.data)).toEqual([
+      expect.objectContaining({ kind: "IMPORT", status: "FAILED", message: "The file holds no codes." }),
+    ]);
   });
 
   it("a change that rolls back leaves no event", async () => {
