@@ -102,6 +102,8 @@ export const envSchema = z
     /** An endpoint is disabled after this many failed attempts in a row, spanning at least the hours below. */
     WEBHOOK_DISABLE_AFTER_FAILURES: intFrom(15, 1, 100_000),
     WEBHOOK_DISABLE_AFTER_HOURS: intFrom(24, 0, 720),
+    /** Sent events and finished deliveries (the delivery log) are deleted after this many days. */
+    WEBHOOK_RETENTION_DAYS: intFrom(30, 1, 3_650),
     /** How often the outbox is fanned out to endpoints. */
     WEBHOOK_DISPATCH_INTERVAL_SECONDS: intFrom(2, 1, 3_600),
     /**

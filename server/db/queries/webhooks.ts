@@ -247,3 +247,30 @@ export async function countUndispatchedEvents(db: Executor): Promise<number> {
     .where(and(sql`${events.dispatchedAt} is null`));
   return row?.n ?? 0;
 }
+
+/**
+ * Retention: deletes finished deliveries (and their attempts) last touched more than `days` ago, and
+ * dispatched events older than that with no delivery left. At most `limit` of each per call. An event
+ * whose deliveries go in this call goes in the next (this statement sees them still).
+ */
+export async function pruneWebhookHistory(
+  db: Executor,
+  days: number,
+  limit: number,
+): Promise<{ deliveries: number; events: number }> {
+  const [row] = await db.execute<{ deliveries: number; events: number }>(sql`
+    with d as (
+      delete from webhook_deliveries where id in (
+        select id from webhook_deliveries
+        where status <> 'PENDING' and updated_at < now() - make_interval(days => ${days}) limit ${limit})
+      returning 1),
+    e as (
+      delete from events where id in (
+        select id from events ev
+        where dispatched_at is not null and created_at < now() - make_interval(days => ${days})
+          and not exists (select 1 from webhook_deliveries w where w.event_id = ev.id)
+        limit ${limit})
+      returning 1)
+    select (select count(*) from d)::int as deliveries, (select count(*) from e)::int as events`);
+  return row ?? { deliveries: 0, events: 0 };
+}

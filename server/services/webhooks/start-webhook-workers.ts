@@ -2,9 +2,12 @@ import type PgBoss from "pg-boss";
 import { env } from "@/server/env";
 import { deliverWebhook } from "./deliver-webhook";
 import { dispatchWebhookEvents } from "./dispatch-webhook-events";
+import { pruneWebhookHistory } from "./prune-webhook-history";
 import { WEBHOOK_DELIVERY_QUEUE, type WebhookJobData } from "./enqueue-webhook-deliveries";
 
 export const WEBHOOK_DISPATCH_QUEUE = "webhook-dispatch";
+export const WEBHOOK_PRUNE_QUEUE = "webhook-prune";
+const PRUNE_EVERY_SECONDS = 3_600;
 /** Deliveries in flight at once per process (each waits on a receiver, up to WEBHOOK_TIMEOUT_SECONDS). */
 const DELIVERY_WORKERS = 4;
 
@@ -15,7 +18,8 @@ class DeliveryFailedError extends Error {
 
 /**
  * On a started pg-boss: the outbox dispatcher (offered every WEBHOOK_DISPATCH_INTERVAL_SECONDS; the
- * singleton window keeps it to one run per interval across instances) and the delivery workers. A
+ * singleton window keeps it to one run per interval across instances), the delivery workers and the
+ * hourly retention. A
  * failed attempt throws, so pg-boss retries it (retryLimit/retryDelay/retryBackoff of the job); the
  * last try records the delivery FAILED. Returns a function that stops offering dispatch runs.
  */
@@ -41,11 +45,22 @@ export async function startWebhookWorkers(boss: PgBoss, opts: { dispatchEverySec
           throw new DeliveryFailedError(`attempt ${outcome.attempt}: ${outcome.error ?? "failed"}`);
       },
     );
-  const offer = () =>
+  // Retention (WEBHOOK_RETENTION_DAYS), once an hour across instances.
+  await boss.createQueue(WEBHOOK_PRUNE_QUEUE);
+  await boss.work(WEBHOOK_PRUNE_QUEUE, async () => {
+    await pruneWebhookHistory();
+  });
+  const offer = (queue: string, seconds: number) => () =>
     boss
-      .send(WEBHOOK_DISPATCH_QUEUE, {}, { singletonKey: "webhook-dispatch", singletonSeconds: interval })
+      .send(queue, {}, { singletonKey: queue, singletonSeconds: seconds })
       .catch((error) => console.error("[jobs] schedule:", error));
-  await offer();
-  const timer = setInterval(offer, interval * 1000).unref();
-  return () => clearInterval(timer);
+  const offerDispatch = offer(WEBHOOK_DISPATCH_QUEUE, interval);
+  const offerPrune = offer(WEBHOOK_PRUNE_QUEUE, PRUNE_EVERY_SECONDS);
+  await offerDispatch();
+  await offerPrune();
+  const timers = [
+    setInterval(offerDispatch, interval * 1000).unref(),
+    setInterval(offerPrune, PRUNE_EVERY_SECONDS * 1000).unref(),
+  ];
+  return () => timers.forEach(clearInterval);
 }

@@ -30,6 +30,7 @@ import { enqueueWebhookDeliveries } from "./enqueue-webhook-deliveries";
 import { listWebhookDeliveries } from "./list-webhook-deliveries";
 import { listWebhookEndpoints } from "./list-webhook-endpoints";
 import { postWebhook } from "./post-webhook";
+import { pruneWebhookHistory } from "./prune-webhook-history";
 import { replayWebhookDelivery } from "./replay-webhook-delivery";
 import { startWebhookWorkers } from "./start-webhook-workers";
 import { updateWebhookEndpoint } from "./update-webhook-endpoint";
@@ -419,5 +420,33 @@ describe("delivery", () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe("retention", () => {
+  it("deletes finished deliveries and sent events past the retention, keeps pending and recent ones", async () => {
+    const { endpoint: ep } = await endpoint("https://example.com/retention");
+    const old = await makeDelivery(ep.id);
+    const pending = await makeDelivery(ep.id);
+    const recent = await makeDelivery(ep.id);
+    await getDb().execute(
+      sql`update webhook_deliveries set status = 'SUCCEEDED' where id in (${old.deliveryId}, ${recent.deliveryId})`,
+    );
+    await getDb().execute(
+      sql`update webhook_deliveries set updated_at = now() - interval '40 days' where id in (${old.deliveryId}, ${pending.deliveryId})`,
+    );
+    await getDb().execute(
+      sql`update events set created_at = now() - interval '40 days' where id in (${old.eventId}, ${pending.eventId}, ${recent.eventId})`,
+    );
+    await pruneWebhookHistory(30);
+    const left = await getDb().execute<{ id: string }>(
+      sql`select id from webhook_deliveries where endpoint_id = ${ep.id} order by id`,
+    );
+    expect(left.map((d) => d.id).sort()).toEqual([pending.deliveryId, recent.deliveryId].sort());
+    const events = await getDb().execute<{ id: string }>(
+      sql`select id from events where id in (${old.eventId}, ${pending.eventId}, ${recent.eventId})`,
+    );
+    // The old event went with its delivery; the others still have theirs.
+    expect(events.map((e) => e.id).sort()).toEqual([pending.eventId, recent.eventId].sort());
   });
 });
