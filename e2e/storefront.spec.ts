@@ -123,6 +123,54 @@ test("a guest applies codes, signs in from LOGIN_REQUIRED back to the cart, and 
   await expect(chip(page, "WELCOME10")).toHaveCount(0);
 });
 
+test("a guest checks out without an account: the order is paid, and only this browser sees it", async ({
+  page,
+  browser,
+}, testInfo) => {
+  await page.goto("/");
+  await addToCart(page, "Gooseneck kettle");
+  await page.getByTestId("cart-link").click();
+  await applyCode(page, "SUMMER20");
+  await applyCode(page, "WELCOME10");
+  await expect(chip(page, "WELCOME10")).toContainText("Please sign in to use this code.");
+  await expect(page.getByRole("button", { name: /Place order/ })).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Continue as guest" }).click();
+  await expect(page.getByText("Checking out as a guest.")).toBeVisible();
+  await expect(page.getByTestId("current-guest")).toHaveText("Guest");
+  // A rule that needs a known user still says so, with its sign-in link.
+  await expect(chip(page, "WELCOME10").getByRole("link", { name: "Sign in" })).toBeVisible();
+  // 59.99 - 12.00 (SUMMER20: 20 %) + 4.95 shipping; WELCOME10 is left out.
+  await expect(page.getByTestId("summary-total")).toHaveText("$52.94");
+  await expectAccessible(page, testInfo, "cart-guest-checkout");
+  await snap(page, testInfo, "cart-guest-checkout");
+
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("order-confirmation")).toBeVisible();
+  await expect(page.getByTestId("order-confirmation")).toContainText("SUMMER20");
+  await expect(page.getByTestId("order-confirmation")).not.toContainText("WELCOME10");
+  await expect(page.getByTestId("summary-total")).toHaveText("$52.94");
+  await expectAccessible(page, testInfo, "confirmation-guest");
+  await snap(page, testInfo, "confirmation-guest");
+  const orderPath = new URL(page.url()).pathname;
+
+  // The guest's order history holds this order.
+  await page.getByRole("navigation").getByRole("link", { name: "Orders" }).click();
+  await expect(page.getByTestId("order-row")).toHaveCount(1);
+  await expect(page.getByTestId("order-row")).toHaveAttribute("data-state", "paid");
+  await snap(page, testInfo, "orders-guest");
+
+  // Another browser (no guest cookie) is asked to sign in; another guest does not find it.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto(orderPath);
+  await expect(stranger).toHaveURL(/\/sign-in\?callbackUrl=/);
+  const otherGuest = await stranger.request.post("/api/guest");
+  expect(otherGuest.status()).toBe(200);
+  await stranger.goto(orderPath);
+  await expect(stranger.getByText(/No such order/)).toBeVisible();
+  await stranger.context().close();
+});
+
 test("a declined payment releases the code, and it can be used right after", async ({ browser }, testInfo) => {
   const code = await createCoupon(browser, { maxRedemptions: 1 });
   const page = await shopperPage(browser, ALICE!);

@@ -3,12 +3,13 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Session } from "next-auth";
+import { readGuestId } from "@/server/auth/guest-id";
 import { isStaff } from "@/server/auth/roles";
 import { env } from "@/server/env";
 import { DependencyUnavailableError, DomainError, isExpectedError, toTRPCError } from "./errors";
 import { isDatabaseUnavailable } from "@/server/services/errors";
 
-export type TRPCContext = { session: Session | null; headers: Headers; ip: string };
+export type TRPCContext = { session: Session | null; headers: Headers; ip: string; guestId?: string | null };
 
 /**
  * Per-request context: the session (if any) and the client's address. Both are passed in: the
@@ -17,7 +18,8 @@ export type TRPCContext = { session: Session | null; headers: Headers; ip: strin
  * without Next's request scope.
  */
 export function createTRPCContext(opts: { headers: Headers; session: Session | null; ip: string }): TRPCContext {
-  return { session: opts.session, headers: opts.headers, ip: opts.ip };
+  // A guest (POST /api/guest) carries a signed id in a cookie; a signed-in session wins over it.
+  return { session: opts.session, headers: opts.headers, ip: opts.ip, guestId: readGuestId(opts.headers) };
 }
 
 export { TRPC_MAX_BATCH_SIZE } from "./batch-size";
@@ -86,6 +88,13 @@ export const publicProcedure = t.procedure.use(mapErrors);
 export const shopperProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session?.user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, user: ctx.session.user } });
+});
+
+/** The demo checkout's paying parties: a signed-in user, or a guest (its signed cookie). */
+export const checkoutProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session?.user?.id && !ctx.guestId)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
+  return next();
 });
 
 /** Read-only admin data: role admin or viewer. */

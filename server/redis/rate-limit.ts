@@ -7,7 +7,7 @@ import { runGateScript, type GateScript } from "./gate/script";
 import { keys } from "./keys";
 
 export type RateLimitPolicyName =
-  "codeGuessAnonByIp" | "codeGuessByUser" | "codeGuessSignedInByIp" | "signInByAccount" | "signInByIp";
+  "codeGuessAnonByIp" | "codeGuessByUser" | "codeGuessSignedInByIp" | "signInByAccount" | "signInByIp" | "guestIdByIp";
 export type RateLimitPolicy = { limit: number; windowSeconds: number; who: string; key: string; counts: string };
 
 /**
@@ -55,6 +55,14 @@ export function rateLimitPolicies(): Record<RateLimitPolicyName, RateLimitPolicy
       who: "sign-in",
       key: "client address",
       counts: "failed sign-ins",
+    },
+    // Each guest id holds its own live locks (MAX_LIVE_LOCKS_PER_CUSTOMER): this bounds how many one address can mint.
+    guestIdByIp: {
+      limit: e.RATE_LIMIT_GUEST_IDS_PER_IP,
+      windowSeconds: 3_600,
+      who: "guest checkout",
+      key: "client address",
+      counts: "new guest ids",
     },
   };
 }

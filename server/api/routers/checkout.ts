@@ -6,7 +6,9 @@ import { redeemCheckout } from "@/server/services/redeem-checkout";
 import { unlockCheckout } from "@/server/services/unlock-checkout";
 import { resolveShopper } from "@/server/services/resolve-shopper";
 import { validateCheckout } from "@/server/services/validate-checkout";
-import { createTRPCRouter, publicProcedure, shopperProcedure, type TRPCContext } from "../trpc";
+import { GUEST_CUSTOMER_PREFIX } from "@/server/auth/guest-id";
+import type { CheckoutCustomerCaller } from "@/server/services/validate-checkout";
+import { checkoutProcedure, createTRPCRouter, publicProcedure, type TRPCContext } from "../trpc";
 
 export const idempotencyKey = z
   .string({ error: "An idempotencyKey is required (any unique string per attempt, e.g. a UUID)." })
@@ -38,10 +40,16 @@ function customerOf(ctx: TRPCContext) {
   return resolveShopper(ctx.session?.user);
 }
 
-export async function shopperOf(ctx: TRPCContext) {
+/**
+ * Who pays: the signed-in shopper, else the guest of the signed cookie. A guest checks out under its
+ * own customer id (locks, hoarding limit, orders) but is no known user: rules that need one say
+ * LOGIN_REQUIRED, and its failed guesses count against its address.
+ */
+export async function shopperOf(ctx: TRPCContext): Promise<CheckoutCustomerCaller> {
   const customer = await customerOf(ctx);
-  if (!customer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return { customer, ip: ctx.ip };
+  if (customer) return { customer, ip: ctx.ip };
+  if (ctx.guestId) return { customer: { id: `${GUEST_CUSTOMER_PREFIX}${ctx.guestId}` }, ip: ctx.ip, guest: true };
+  throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
 }
 
 const onStorefront = (cart: Cart) => ({ ...cart, channel: STOREFRONT_CHANNEL });
@@ -55,15 +63,15 @@ export const checkoutRouter = createTRPCRouter({
         { customer: await customerOf(ctx), ip: ctx.ip },
       ),
     ),
-  lock: shopperProcedure
+  lock: checkoutProcedure
     .input(lockInput)
     .mutation(async ({ ctx, input }) =>
       lockCheckout({ ...input, cart: onStorefront(input.cart) }, await shopperOf(ctx)),
     ),
-  unlock: shopperProcedure
+  unlock: checkoutProcedure
     .input(unlockInput)
     .mutation(async ({ ctx, input }) => unlockCheckout(input, await shopperOf(ctx))),
-  redeem: shopperProcedure
+  redeem: checkoutProcedure
     .input(redeemInput)
     .mutation(async ({ ctx, input }) =>
       redeemCheckout("cart" in input ? { ...input, cart: onStorefront(input.cart) } : input, await shopperOf(ctx)),
