@@ -321,3 +321,32 @@ test("the wallet lists the shopper's own code and applies it to the cart", async
   await applyCode(alice, code);
   await expect(chip(alice, code)).toHaveAttribute("data-state", "rejected");
 });
+
+test("the wallet claims a random code from a coupon book, once, and applies it to the cart", async ({
+  browser,
+}, testInfo) => {
+  const page = await shopperPage(browser, CAROL!);
+  await page.goto("/");
+  await addToCart(page, "Espresso beans 1 kg");
+  await page.goto("/wallet");
+  const book = page.getByTestId("claim-book").filter({ hasText: "Coffee club" });
+  await expect(book).toContainText("You hold 0 of 1 allowed");
+  await book.getByRole("button", { name: "Claim a code from Coffee club" }).click();
+  await expect(book.getByTestId("claimed-code")).toBeVisible();
+  const code = (await book.getByTestId("claimed-code").locator("code").textContent())!.trim();
+  expect(code).toMatch(/^CLUB-[2-9A-HJKMNP-Z]{8}$/);
+  // The claimed code is in the wallet now, and the book allows no second claim.
+  const entry = page.getByTestId("wallet-code").filter({ hasText: code });
+  await expect(entry).toHaveAttribute("data-state", "ASSIGNED");
+  await expectAccessible(page, testInfo, "wallet-claimed");
+  await snap(page, testInfo, "wallet-claimed");
+  await page.reload();
+  await expect(book).toContainText("You hold 1 of 1 allowed");
+  await expect(book.getByRole("button", { name: "Claim a code from Coffee club" })).toBeDisabled();
+
+  await entry.getByRole("button", { name: "Apply to cart" }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(chip(page, code)).toHaveAttribute("data-state", "applied");
+  await expect(chip(page, code)).toContainText("−$3.68"); // 15 % of $24.50, rounded half up
+  await snap(page, testInfo, "cart-claimed-code");
+});

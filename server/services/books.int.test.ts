@@ -13,6 +13,7 @@ import { createBook } from "./create-book";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { listCodesOfBook } from "./list-book-codes";
 import { listAuditEntries } from "./list-audit-entries";
+import { listClaimableBooks } from "./list-claimable-books";
 import { listWallet } from "./list-wallet";
 import { runCodeGeneration } from "./run-code-generation";
 
@@ -75,11 +76,17 @@ describe("books", () => {
   it("a user's racing claims stop at the per-user limit", async () => {
     const { book } = await makeBook("LIM", 20, { maxPerUser: 2, claimable: true });
     const [user] = await makeUsers(1, "limit");
+    const listed = async () => (await listClaimableBooks(user!.id)).find((b) => b.id === book.id);
+    expect(await listed()).toMatchObject({ held: 0, maxPerUser: 2, canClaim: true, hasCodesLeft: true });
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => claimBookCode({ bookId: book.id }, { userId: user!.id })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     expect(results.filter((r) => reasonOf(r) === "USER_LIMIT_REACHED")).toHaveLength(8);
+    // wallet.books says so; a book shoppers may not claim from is not listed.
+    expect(await listed()).toMatchObject({ held: 2, canClaim: false, hasCodesLeft: true });
+    const { book: closed } = await makeBook("LIC", 2);
+    expect((await listClaimableBooks(user!.id)).some((b) => b.id === closed.id)).toBe(false);
   });
 
   it("assigns a chosen code to a user by email, once; states show per code", async () => {
