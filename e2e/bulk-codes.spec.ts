@@ -85,6 +85,27 @@ test("generate 10,000 codes with a live progress bar, download the CSV and redee
   expect((await page.request.get(download.url())).status()).toBe(404);
 });
 
+test("cancel a 1,000,000-code job while it runs: none of its codes are kept, and it does not look done", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const couponId = await makeCoupon(page, `E2E cancel ${unique()}`);
+  await page.goto(`/admin/generate?couponId=${couponId}`);
+  await page.getByLabel("How many codes").fill("1000000");
+  await page.getByRole("button", { name: "Generate codes" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("RUNNING", { timeout: 60_000 });
+  await expect(page.getByTestId("job-percent")).not.toHaveText("0 %", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("CANCELLED", { timeout: 60_000 });
+  await expect(page.getByTestId("job-message")).toHaveText("Cancelled; none of its codes were kept.");
+  await expect(page.getByTestId("job-progress")).toContainText("drawn, none kept");
+  await snap(page, testInfo, "generate-cancelled");
+  const codes = await page.request.get(
+    `/api/trpc/admin.codes.list?input=${encodeURIComponent(JSON.stringify({ json: { couponId, limit: 5 } }))}`,
+  );
+  expect((await codes.json()).result.data.json.items).toEqual([]);
+});
+
 test("import a file with one bad line: nothing is imported and the line is reported", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   const tag = unique();
