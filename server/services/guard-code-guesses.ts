@@ -10,6 +10,8 @@ export type CheckoutCaller = {
   /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
   customer: Customer | null;
   ip: string;
+  /** A server-to-server caller: its guesses count against the key, not the address or the customer it names. */
+  apiKeyId?: string;
 };
 
 /**
@@ -18,6 +20,7 @@ export type CheckoutCaller = {
  * signed-in callers share, so anonymous guessing behind a shared NAT never locks them out.
  */
 function rateLimitSubjects(caller: CheckoutCaller): RateLimitSubject[] {
+  if (caller.apiKeyId) return [{ policy: "codeGuessByApiKey", identifier: caller.apiKeyId }];
   if (!caller.customer) return [{ policy: "codeGuessAnonByIp", identifier: caller.ip }];
   return [
     { policy: "codeGuessByUser", identifier: caller.customer.id },

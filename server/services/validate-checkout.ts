@@ -7,7 +7,7 @@ export type { CheckoutCaller } from "./guard-code-guesses";
 export { guardCodeGuesses };
 
 /** A lock, redeem or unlock: always a known customer. */
-export type CheckoutCustomerCaller = { customer: Customer; ip: string };
+export type CheckoutCustomerCaller = { customer: Customer; ip: string; apiKeyId?: string };
 
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.
