@@ -28,7 +28,7 @@ export function createTRPCContext(opts: { headers: Headers; session: Session | n
 export { TRPC_MAX_BATCH_SIZE } from "./batch-size";
 
 /** Plain text for people: "cart.items.0.quantity: Quantity must be at least 1." (details stay in data.zodError). */
-function describeZodError(error: ZodError): string {
+export function describeZodError(error: ZodError): string {
   const lines = error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message));

@@ -9,7 +9,7 @@ export { voidRedemptionInput };
 
 export const adminRedemptionsRouter = createTRPCRouter({
   list: staffOrKeyProcedure
-    .meta(restRoute("GET", "/redemptions", "redemptions", "Redemption history (filtered, keyset pages)"))
+    .meta(restRoute("POST", "/redemptions/search", "redemptions", "Redemption history (filtered, keyset pages)"))
     .input(listRedemptionsInput)
     .output(documented<Awaited<ReturnType<typeof listRedemptions>>>(pageOf(ListItemOut)))
     .query(({ input }) => listRedemptions(input)),

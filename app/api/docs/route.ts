@@ -1,0 +1,13 @@
+import { ApiReference } from "@scalar/nextjs-api-reference";
+
+/**
+ * The rendered API reference (Scalar). Its script is served from this origin (./scalar.js), not a CDN:
+ * the page's Content-Security-Policy allows scripts from 'self' only, and the docs work offline.
+ */
+export const GET = ApiReference({
+  url: "/api/openapi.json",
+  cdn: "/api/docs/scalar.js",
+  pageTitle: "CouponForge API",
+  withDefaultFonts: false,
+  hideClientButton: true,
+});
