@@ -10,4 +10,8 @@ export const GET = ApiReference({
   pageTitle: "CouponForge API",
   withDefaultFonts: false,
   hideClientButton: true,
+  // Nothing leaves this origin: no AI agent, registry search, telemetry or deploy toolbar (the CSP would block them anyway).
+  agent: { disabled: true },
+  telemetry: false,
+  showDeveloperTools: "never",
 });
