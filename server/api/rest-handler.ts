@@ -85,9 +85,16 @@ export async function handleRestRequest(req: Request, opts: { ip: string }): Pro
     throw error;
   }
   const match = route.pattern.exec(path)!;
-  route.params.forEach((name, i) => {
-    input[name] = decodeURIComponent(match[i + 1]!);
-  });
+  for (const [i, name] of route.params.entries()) {
+    try {
+      input[name] = decodeURIComponent(match[i + 1]!);
+    } catch {
+      return errorResponse(400, {
+        code: "BAD_REQUEST",
+        message: `The path parameter ${name} is not valid percent-encoding.`,
+      });
+    }
+  }
 
   const ctx = createTRPCContext({ headers: req.headers, session: null, ip: opts.ip });
   const call = route.procedure
