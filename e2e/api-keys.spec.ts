@@ -27,6 +27,8 @@ test("an admin creates a key: the secret is shown once and works over REST", asy
 
   const coupons = await request.get("/api/v1/coupons?limit=5", { headers: { authorization: `Bearer ${secret}` } });
   expect(coupons.status()).toBe(200);
+  // A JSON answer: nothing in it may load or be framed.
+  expect(coupons.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
   const lock = await request.post("/api/v1/checkout/validate", {
     headers: { authorization: `Bearer ${secret}` },
     data: { codes: [], cart: { currency: "USD", items: [{ productId: "p", unitPrice: 100, quantity: 1 }] } },
