@@ -7,7 +7,14 @@ import { runGateScript, type GateScript } from "./gate/script";
 import { keys } from "./keys";
 
 export type RateLimitPolicyName =
-  "codeGuessAnonByIp" | "codeGuessByUser" | "codeGuessSignedInByIp" | "signInByAccount" | "signInByIp" | "guestIdByIp";
+  | "codeGuessAnonByIp"
+  | "codeGuessByUser"
+  | "codeGuessSignedInByIp"
+  | "codeGuessByApiKey"
+  | "requestsByApiKey"
+  | "signInByAccount"
+  | "signInByIp"
+  | "guestIdByIp";
 export type RateLimitPolicy = { limit: number; windowSeconds: number; who: string; key: string; counts: string };
 
 /**
@@ -41,6 +48,20 @@ export function rateLimitPolicies(): Record<RateLimitPolicyName, RateLimitPolicy
       who: "signed-in shoppers (all of one address together)",
       key: "client address",
       counts: failedCodes,
+    },
+    codeGuessByApiKey: {
+      limit: e.RATE_LIMIT_FAILED_CODES_PER_API_KEY,
+      windowSeconds: codes,
+      who: "API-key checkout callers",
+      key: "API key",
+      counts: failedCodes,
+    },
+    requestsByApiKey: {
+      limit: e.RATE_LIMIT_API_KEY_REQUESTS,
+      windowSeconds: e.RATE_LIMIT_API_KEY_WINDOW_SECONDS,
+      who: "API-key callers",
+      key: "API key",
+      counts: "calls",
     },
     signInByAccount: {
       limit: e.RATE_LIMIT_SIGN_IN_PER_ACCOUNT,

@@ -10,7 +10,7 @@ export { guardCodeGuesses };
  * A lock, redeem or unlock: always a customer id to hold the lock under. A guest's (guest: true) is
  * no known user: its rules are judged as an anonymous shopper's (rulesCustomerOf).
  */
-export type CheckoutCustomerCaller = { customer: Customer; ip: string; guest?: boolean };
+export type CheckoutCustomerCaller = { customer: Customer; ip: string; guest?: boolean; apiKeyId?: string };
 
 /** The customer the coupon rules see: none for a guest, so per-user rules answer LOGIN_REQUIRED. */
 export function rulesCustomerOf(caller: CheckoutCaller): Customer | null {
