@@ -5,18 +5,30 @@
 import type { TRPCError } from "@trpc/server";
 import type { Session } from "next-auth";
 import { beforeAll, describe, expect, it } from "vitest";
+import { GUEST_COOKIE, mintGuestToken } from "@/server/auth/guest-id";
 import { appRouter, createCaller } from "./root";
 import { demoUserId, makeKey, rest } from "./rest.fixtures";
 import { restRoutes } from "./rest-handler";
+import { createTRPCContext } from "./trpc";
 
-type Caller = "anon" | "shopper" | "viewer" | "admin" | "key:checkout" | "key:admin:read" | "key:admin:write";
-const CALLERS: Caller[] = ["anon", "shopper", "viewer", "admin", "key:checkout", "key:admin:read", "key:admin:write"];
+type Caller = "anon" | "guest" | "shopper" | "viewer" | "admin" | "key:checkout" | "key:admin:read" | "key:admin:write";
+const CALLERS: Caller[] = [
+  "anon",
+  "guest",
+  "shopper",
+  "viewer",
+  "admin",
+  "key:checkout",
+  "key:admin:read",
+  "key:admin:write",
+];
 
 /** Who may call a tier (server/api/trpc.ts). Everyone else gets 401 (anonymous) or 403. */
 const TIERS = {
-  public: ["anon", "shopper", "viewer", "admin", "key:checkout", "key:admin:read", "key:admin:write"],
-  checkout: ["anon", "shopper", "viewer", "admin", "key:checkout"],
-  checkoutCustomer: ["shopper", "viewer", "admin", "key:checkout"],
+  public: ["anon", "guest", "shopper", "viewer", "admin", "key:checkout", "key:admin:read", "key:admin:write"],
+  checkout: ["anon", "guest", "shopper", "viewer", "admin", "key:checkout"],
+  checkoutCustomer: ["guest", "shopper", "viewer", "admin", "key:checkout"],
+  storefront: ["guest", "shopper", "viewer", "admin"],
   shopper: ["shopper", "viewer", "admin"],
   staff: ["viewer", "admin"],
   admin: ["admin"],
@@ -61,22 +73,28 @@ const ACCESS: Record<string, Tier> = {
   "admin.apiKeys.create": "admin",
   "admin.apiKeys.revoke": "admin",
   "admin.apiKeys.rotate": "admin",
-  "orders.place": "shopper",
-  "orders.pay": "shopper",
-  "orders.holdAgain": "shopper",
-  "orders.get": "shopper",
-  "orders.list": "shopper",
+  "orders.place": "storefront",
+  "orders.pay": "storefront",
+  "orders.holdAgain": "storefront",
+  "orders.get": "storefront",
+  "orders.list": "storefront",
   "wallet.list": "shopper",
+  "wallet.books": "shopper",
   "wallet.claim": "shopper",
 };
 
 const sessions = {} as Record<"shopper" | "viewer" | "admin", Session>;
 const keys = {} as Record<"checkout" | "admin:read" | "admin:write", string>;
+const guestToken = mintGuestToken().token;
 
 function contextOf(caller: Caller) {
   const headers = new Headers();
   if (caller.startsWith("key:")) headers.set("authorization", `Bearer ${keys[caller.slice(4) as keyof typeof keys]}`);
-  const session = caller === "anon" || caller.startsWith("key:") ? null : sessions[caller as keyof typeof sessions];
+  if (caller === "guest") headers.set("cookie", `${GUEST_COOKIE}=${guestToken}`);
+  const session =
+    caller === "anon" || caller === "guest" || caller.startsWith("key:")
+      ? null
+      : sessions[caller as keyof typeof sessions];
   return { session, headers, ip: "10.51.0.1" };
 }
 
@@ -87,9 +105,10 @@ function contextOf(caller: Caller) {
 async function outcome(path: string, caller: Caller): Promise<string> {
   const procedure = path
     .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(contextOf(caller))) as (
-    input?: unknown,
-  ) => Promise<unknown>;
+    .reduce<unknown>(
+      (node, key) => (node as Record<string, unknown>)[key],
+      createCaller(createTRPCContext(contextOf(caller))),
+    ) as (input?: unknown) => Promise<unknown>;
   try {
     await procedure(undefined);
     return "allowed";
@@ -104,7 +123,8 @@ async function outcome(path: string, caller: Caller): Promise<string> {
 
 function expected(tier: Tier, caller: Caller): string {
   if ((TIERS[tier] as Caller[]).includes(caller)) return "allowed";
-  return caller === "anon" ? "denied 401" : "denied 403";
+  // A guest is no signed-in user: a tier that needs one answers "sign in" (401), as to anyone anonymous.
+  return caller === "anon" || caller === "guest" ? "denied 401" : "denied 403";
 }
 
 beforeAll(async () => {
