@@ -7,6 +7,7 @@ import {
   Gauge,
   History,
   KeyRound,
+  KeySquare,
   ReceiptText,
   Sparkles,
   TicketPercent,
@@ -27,6 +28,7 @@ const ITEMS = [
   { href: "/admin/analytics", label: "Analytics", icon: ChartLine },
   { href: "/admin/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/admin/audit", label: "Audit log", icon: History },
+  { href: "/admin/api-keys", label: "API keys", icon: KeySquare },
 ];
 
 export function AdminNav() {

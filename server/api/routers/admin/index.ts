@@ -1,5 +1,6 @@
 import { createTRPCRouter } from "../../trpc";
 import { adminAnalyticsRouter } from "./analytics";
+import { adminApiKeysRouter } from "./api-keys";
 import { adminBooksRouter } from "./books";
 import { adminAuditRouter } from "./audit";
 import { adminCodesRouter } from "./codes";
@@ -17,4 +18,5 @@ export const adminRouter = createTRPCRouter({
   analytics: adminAnalyticsRouter,
   audit: adminAuditRouter,
   webhooks: adminWebhooksRouter,
+  apiKeys: adminApiKeysRouter,
 });
