@@ -75,6 +75,8 @@ export const envSchema = z
     CODE_ENCRYPTION_KEY: key32,
     DEFAULT_EXPIRATION_DAYS: intFrom(30, 1, 3650),
     LOCK_TTL_SECONDS: intFrom(300, 5, 86_400),
+    /** Live locks one shopper may hold on one coupon at a time (lock hoarding). */
+    MAX_LIVE_LOCKS_PER_CUSTOMER: intFrom(1, 1, 1_000),
     MAX_CODES_PER_CART: intFrom(5, 1, 20),
     CODE_LENGTH: intFrom(10, 6, 16),
     CODE_ALPHABET: z

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
 import { env } from "@/server/env";
 import { startLocalServices } from "./local-services";
+import { DEMO_ACCOUNTS, DEMO_COUPONS, DEMO_PRODUCTS } from "@/server/db/demo-data";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -147,6 +148,13 @@ describe("a production database", () => {
     await services.stop();
     expect(services.demoSeeded).toBe(true);
     expect(services.env.SEED_DEMO).toBe("1");
-    expect(await counts(url)).toMatchObject({ users: 5, coupons: 6, codes: 6, products: 13 });
+    // The sample coupons with one shared code each, and the wallet coupon with one code per shopper.
+    const shoppers = DEMO_ACCOUNTS.filter((a) => a.role === "shopper").length;
+    expect(await counts(url)).toMatchObject({
+      users: DEMO_ACCOUNTS.length,
+      coupons: DEMO_COUPONS.length + 1,
+      codes: DEMO_COUPONS.length + shoppers,
+      products: DEMO_PRODUCTS.length,
+    });
   });
 });

@@ -1,6 +1,16 @@
 "use client";
 
-import { Gauge, History, KeyRound, ReceiptText, TicketPercent } from "lucide-react";
+import {
+  BookOpen,
+  ChartLine,
+  FileUp,
+  Gauge,
+  History,
+  KeyRound,
+  ReceiptText,
+  Sparkles,
+  TicketPercent,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -9,7 +19,11 @@ const ITEMS = [
   { href: "/admin", label: "Overview", icon: Gauge, exact: true },
   { href: "/admin/coupons", label: "Coupons", icon: TicketPercent },
   { href: "/admin/codes", label: "Code look-up", icon: KeyRound },
+  { href: "/admin/generate", label: "Generate codes", icon: Sparkles },
+  { href: "/admin/import", label: "Import codes", icon: FileUp },
+  { href: "/admin/books", label: "Books", icon: BookOpen },
   { href: "/admin/redemptions", label: "Redemptions", icon: ReceiptText },
+  { href: "/admin/analytics", label: "Analytics", icon: ChartLine },
   { href: "/admin/audit", label: "Audit log", icon: History },
 ];
 

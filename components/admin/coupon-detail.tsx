@@ -64,6 +64,16 @@ export function CouponDetail({ id }: { id: string }) {
                   </Link>
                 </Button>
               )}
+              {!archived && (
+                <Button variant="outline" asChild>
+                  <Link href={`/admin/generate?couponId=${c.id}`}>Generate codes</Link>
+                </Button>
+              )}
+              {!archived && (
+                <Button variant="outline" asChild>
+                  <Link href={`/admin/books?couponId=${c.id}`}>Books</Link>
+                </Button>
+              )}
               <CouponStatusActions coupon={c} />
             </>
           )

@@ -57,6 +57,18 @@ export function isExpectedError(error: unknown): boolean {
   return EXPECTED_ERRORS.some((type) => error instanceof type);
 }
 
+/**
+ * HTTP headers of an answer (tRPC's responseMeta, in both HTTP handlers): a 503 says when to retry.
+ * The status itself comes from the error codes above.
+ */
+export function errorResponseMeta(opts: { errors: TRPCError[] }): { headers?: Record<string, string> } {
+  const retryAfter = opts.errors
+    .map((error) => error.cause)
+    .filter((cause) => cause instanceof DependencyUnavailableError)
+    .map((cause) => cause.retryAfterSeconds);
+  return retryAfter.length > 0 ? { headers: { "retry-after": String(Math.max(...retryAfter)) } } : {};
+}
+
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof CheckoutRejectedError)

@@ -2,6 +2,7 @@ import type http from "node:http";
 import { Readable } from "node:stream";
 import { TRPCError } from "@trpc/server";
 import { resolveResponse } from "@trpc/server/http";
+import { errorResponseMeta } from "./errors";
 import { clientAddressOf, clientProtocolOf } from "./client-address";
 import { env, type TrustProxy } from "@/server/env";
 import { readContextSession } from "./read-context-session";
@@ -68,6 +69,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, trust
     req: request,
     path: url.pathname.startsWith(TRPC_BASE_PATH) ? url.pathname.slice(TRPC_BASE_PATH.length) : url.pathname.slice(1),
     error: null,
+    responseMeta: errorResponseMeta,
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     // The address comes from our socket (and TRUST_PROXY's proxies), never from a header alone.
     createContext: async () =>

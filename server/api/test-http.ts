@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Session } from "next-auth";
 import superjson from "superjson";
+import { errorResponseMeta } from "./errors";
 import { appRouter } from "./root";
 import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 
@@ -11,7 +12,7 @@ import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
 export async function callTrpcHttp(
   path: string,
   options: { session?: Session | null; input?: unknown; rawBody?: string; method?: "GET" | "POST"; ip?: string } = {},
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const method = options.method ?? "POST";
   const headers = new Headers({ "content-type": "application/json" });
   let url = `http://localhost/api/trpc/${path}`;
@@ -23,6 +24,7 @@ export async function callTrpcHttp(
     endpoint: "/api/trpc",
     req: new Request(url, { method, headers, body }),
     router: appRouter,
+    responseMeta: errorResponseMeta,
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: () => createTRPCContext({ headers, session: options.session ?? null, ip: options.ip ?? "10.9.9.9" }),
   });
@@ -33,7 +35,7 @@ export async function callTrpcHttp(
   } catch {
     // leave as text
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, body: parsed, headers: response.headers };
 }
 
 export function sessionFor(user: { id: string; email: string; role: "admin" | "viewer" | "shopper" }): Session {

@@ -69,7 +69,7 @@ describe("procedure tiers", () => {
 });
 
 describe("when Postgres is unreachable", () => {
-  it("answers 503 SERVICE_UNAVAILABLE, not a 500", async () => {
+  it("answers 503 SERVICE_UNAVAILABLE with Retry-After, not a 500", async () => {
     const { callTrpcHttp } = await import("./test-http");
     const { createDatabase } = await import("@/server/db/client");
     const globals = globalThis as unknown as { couponDb?: unknown };
@@ -97,6 +97,7 @@ describe("when Postgres is unreachable", () => {
       });
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ error: { json: { data: { code: "SERVICE_UNAVAILABLE" } } } });
+      expect(response.headers.get("retry-after")).toBe("1");
     } finally {
       globals.couponDb = saved;
       await dead.sql.end({ timeout: 1 });

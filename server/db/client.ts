@@ -44,10 +44,15 @@ export function getDb(): Database {
  */
 export function getGateWriteDb(deadlineMs: number): Database {
   globalForDb.couponGateWriteDb ??= createDatabase(env().DATABASE_URL, {
-    max: Math.max(2, Math.ceil(env().DATABASE_POOL_SIZE / 2)),
+    max: gateWritePoolSize(),
     statementTimeoutMs: deadlineMs,
   });
   return globalForDb.couponGateWriteDb.db;
+}
+
+/** Connections of the gate-write pool: the checkout admission is sized to it. */
+export function gateWritePoolSize(): number {
+  return Math.max(2, Math.ceil(env().DATABASE_POOL_SIZE / 2));
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -164,11 +165,95 @@ export const books = pgTable(
     name: text().notNull(),
     description: text().notNull().default(""),
     maxPerUser: integer().notNull().default(1),
+    // Shoppers may take a code themselves (wallet.claim); otherwise only admins assign.
+    claimable: boolean().notNull().default(false),
     createdBy: uuid().references(() => users.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check("books_max_per_user_positive", sql`${t.maxPerUser} >= 1`), index("books_coupon_idx").on(t.couponId)],
 );
+
+export const codeJobKind = pgEnum("code_job_kind", ["GENERATE", "IMPORT"]);
+export const codeJobStatus = pgEnum("code_job_status", ["QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"]);
+
+/**
+ * A bulk generation or import (run by pg-boss). Its codes are written in one
+ * transaction that also sets COMPLETED: a cancelled or crashed job leaves no codes.
+ */
+export const codeJobs = pgTable(
+  "code_jobs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    kind: codeJobKind().notNull(),
+    status: codeJobStatus().notNull().default("QUEUED"),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    bookId: uuid().references(() => books.id),
+    /** Generation options, or the import's upload id and code settings. */
+    params: jsonb().notNull(),
+    total: integer().notNull(),
+    done: integer().notNull().default(0),
+    cancelRequested: boolean().notNull().default(false),
+    /** Import: lines refused (the lines themselves are in code_job_errors). */
+    errorCount: integer().notNull().default(0),
+    message: text(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    /** Heartbeat: a RUNNING job whose heartbeat is old has lost its worker. */
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("code_jobs_coupon_created_idx").on(t.couponId, t.createdAt)],
+);
+
+/** The per-line report of an import: why a line was refused. */
+export const codeJobErrors = pgTable(
+  "code_job_errors",
+  {
+    jobId: uuid()
+      .notNull()
+      .references(() => codeJobs.id),
+    line: integer().notNull(),
+    error: text().notNull(),
+    /** The refused value, cut to a readable length. */
+    value: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.line] })],
+);
+
+/** An uploaded file (CSV import), stored in 1 MiB pieces so any app instance can read it. */
+export const uploads = pgTable("uploads", {
+  id: uuid().primaryKey().defaultRandom(),
+  filename: text().notNull(),
+  bytes: bigint({ mode: "number" }).notNull().default(0),
+  createdBy: uuid().references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const uploadChunks = pgTable(
+  "upload_chunks",
+  {
+    uploadId: uuid()
+      .notNull()
+      .references(() => uploads.id),
+    seq: integer().notNull(),
+    data: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.seq] })],
+);
+
+/** One-time download links (CSV export): only the hash of the token is kept; used_at burns it. */
+export const downloadTokens = pgTable("download_tokens", {
+  tokenHash: bytea().primaryKey(),
+  /** What to stream: { couponId } or { jobId }. */
+  target: jsonb().notNull(),
+  createdBy: uuid().references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+  usedAt: timestamp({ withTimezone: true }),
+});
 
 export const codes = pgTable(
   "codes",
@@ -188,6 +273,8 @@ export const codes = pgTable(
     assignedUserId: uuid().references(() => users.id),
     assignedAt: timestamp({ withTimezone: true }),
     bookId: uuid().references(() => books.id),
+    /** The generation or import job that made it. */
+    jobId: uuid().references(() => codeJobs.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -195,9 +282,16 @@ export const codes = pgTable(
     uniqueIndex("codes_lookup_hash_key").on(t.lookupHash),
     check("codes_max_redemptions_positive", sql`coalesce(${t.maxRedemptions}, 1) >= 1`),
     index("codes_coupon_idx").on(t.couponId, t.createdAt),
+    // Random assignment starts at a random id among a book's unassigned codes (books' fair pick).
     index("codes_book_unassigned_idx")
-      .on(t.bookId)
+      .on(t.bookId, t.id)
       .where(sql`${t.assignedUserId} is null`),
+    index("codes_book_idx")
+      .on(t.bookId, t.createdAt)
+      .where(sql`${t.bookId} is not null`),
+    index("codes_job_idx")
+      .on(t.jobId)
+      .where(sql`${t.jobId} is not null`),
     index("codes_assigned_user_idx").on(t.assignedUserId),
   ],
 );
@@ -333,6 +427,48 @@ export const couponCounters = pgTable("coupon_counters", {
 });
 
 /**
+ * Analytics, pre-aggregated per UTC day, coupon, channel, currency and code kind by the
+ * background refresh (never by the redeem path): dashboard views read these, not redemptions.
+ */
+export const redemptionDaily = pgTable(
+  "redemption_daily",
+  {
+    day: date({ mode: "string" }).notNull(),
+    couponId: uuid()
+      .notNull()
+      .references(() => coupons.id),
+    /** "" when the checkout gave none. */
+    channel: text().notNull(),
+    currency: text().notNull(),
+    codeKind: codeKind().notNull(),
+    /** Counting redemptions (not voided). */
+    redemptions: integer().notNull(),
+    voided: integer().notNull(),
+    discount: money().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.couponId, t.channel, t.currency, t.codeKind] }),
+    index("redemption_daily_coupon_day_idx").on(t.couponId, t.day),
+  ],
+);
+
+/** Codes issued per coupon (for the redemption rate), recounted by the refresh when a coupon gets codes. */
+export const couponCodeStats = pgTable("coupon_code_stats", {
+  couponId: uuid()
+    .primaryKey()
+    .references(() => coupons.id),
+  uniqueIssued: integer().notNull(),
+  sharedIssued: integer().notNull(),
+  refreshedAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/** Watermarks of background refreshes (name -> the time up to which rows are counted). */
+export const refreshMarks = pgTable("refresh_marks", {
+  name: text().primaryKey(),
+  markedAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+/**
  * Every admin change: who, when, what, and the record before and after. Written in the
  * transaction that makes the change, so a change without its entry cannot commit.
  */
@@ -447,5 +583,6 @@ export type NewCouponRow = typeof coupons.$inferInsert;
 export type CodeRow = typeof codes.$inferSelect;
 export type BookRow = typeof books.$inferSelect;
 export type RedemptionRow = typeof redemptions.$inferSelect;
+export type CodeJobRow = typeof codeJobs.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;

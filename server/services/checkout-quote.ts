@@ -1,15 +1,15 @@
 import { hashCodeForLookup } from "@/server/crypto/code-secrets";
-import { getDb, type Executor } from "@/server/db/client";
+import { getDb } from "@/server/db/client";
 import { findCodesByLookupHashes } from "@/server/db/queries/codes";
 import { findCouponsByIds } from "@/server/db/queries/coupons";
-import { readLiveUsage, type LiveCodeState, type LiveCouponState } from "@/server/db/queries/read-live-usage";
+import type { LiveCodeState, LiveCouponState } from "@/server/db/queries/read-live-usage";
 import { parseCode, type ParsedCode } from "@/server/domain/code-format";
 import { quote, type Candidate, type Coupon, type ResolvedCandidate, type UsageSnapshot } from "@/server/domain/quote";
 import { REASON_MESSAGES } from "@/server/domain/reasons";
 import type { Cart, Customer, Quote } from "@/server/domain/schemas";
 import { env } from "@/server/env";
+import { currentGateMode } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { readUsage, type CouponUsage } from "@/server/redis/gate";
 import {
   readCachedCodes,
   readCachedRules,
@@ -18,6 +18,8 @@ import {
   type CachedCode,
 } from "@/server/redis/rules-cache";
 import { LRUCache } from "lru-cache";
+import { z } from "zod";
+import { CheckoutRejectedError } from "./errors";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
 
 /**
@@ -57,7 +59,105 @@ export type ResolvedCodes = {
 
 export type LiveUsage = { coupons: LiveCouponState[]; codes: LiveCodeState[] };
 
-export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
+/**
+ * What a lock or redeem takes from the gate for one applied code, and what its lock item or
+ * redemption row records.
+ */
+export type PlanItem = {
+  code: string;
+  codeId: string;
+  couponId: string;
+  amount: number;
+  expectedVersion: number;
+  limits: { maxRedemptions: number | null; maxPerUser: number | null; budget: number | null; codeMax: number | null };
+  perUserUnique: boolean;
+  codeSingleUse: boolean;
+};
+
+/** A quote and what each of its applied codes takes from the gate. */
+export type CheckoutPlan = { quote: Quote; items: PlanItem[] };
+
+/** Reads the live usage of the looked-up codes' coupons, where the caller decides (a gate, or Postgres). */
+export type UsageReader = (resolved: ResolvedCodes) => Promise<LiveUsage>;
+
+/**
+ * The quote pipeline, for validate, lock and redeem alike: the codes are looked up (caches, then
+ * Postgres, by keyed hash), their coupons' usage is read where the decision is made (`readUsage`),
+ * rules whose version is not the live one are read again, and the discount engine runs.
+ */
+export async function quoteCheckout(
+  checkout: { codes: string[]; cart: Cart },
+  customer: Customer | null,
+  readUsage: UsageReader,
+  now = new Date(),
+): Promise<CheckoutPlan> {
+  const resolved = await resolveCodes(checkout.codes);
+  const live = resolved.couponIds.length === 0 ? { coupons: [], codes: [] } : await readUsage(resolved);
+  await refreshStaleRules(resolved, live.coupons);
+  const { quote, accepted } = quoteResolved(resolved, live, checkout.cart, customer, now);
+  const items = quote.applied.map((applied): PlanItem => {
+    const candidate = accepted.get(applied.code);
+    const rules = resolved.rules.get(applied.couponId);
+    if (!candidate || !rules) throw new Error(`applied code ${applied.code} has no candidate`);
+    const codeMax = candidate.codeInfo.maxRedemptions ?? null;
+    return {
+      code: applied.code,
+      codeId: candidate.codeId,
+      couponId: applied.couponId,
+      amount: applied.amount,
+      expectedVersion: rules.version,
+      limits: {
+        maxRedemptions: rules.maxRedemptions ?? null,
+        maxPerUser: rules.maxRedemptionsPerUser ?? null,
+        budget: rules.budget ?? null,
+        codeMax,
+      },
+      perUserUnique: rules.maxRedemptionsPerUser === 1,
+      codeSingleUse: codeMax === 1,
+    };
+  });
+  return { quote, items };
+}
+
+/** What a lock stores (locks.quote) to be redeemed later without re-quoting. */
+export type StoredLock = { quote: Quote; items: PlanItem[]; currency: string; channel: string | null };
+
+const storedLockSchema = z.object({
+  quote: z.custom<Quote>((value) => typeof value === "object" && value !== null && "applied" in value),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      codeId: z.string(),
+      couponId: z.string(),
+      amount: z.number(),
+      expectedVersion: z.number(),
+      limits: z.object({
+        maxRedemptions: z.number().nullable(),
+        maxPerUser: z.number().nullable(),
+        budget: z.number().nullable(),
+        codeMax: z.number().nullable(),
+      }),
+      perUserUnique: z.boolean(),
+      codeSingleUse: z.boolean(),
+    }),
+  ),
+  currency: z.string(),
+  channel: z.string().nullable(),
+});
+
+/** A lock row's stored quote, checked (it is JSON from the database). */
+export function readStoredLock(stored: unknown): StoredLock {
+  return storedLockSchema.parse(stored);
+}
+
+/** Lock and redeem take every code or none: a quote that refused one, or applied none, is refused. */
+export function requireEveryCode(plan: CheckoutPlan): CheckoutPlan {
+  if (plan.quote.rejected.length > 0) throw new CheckoutRejectedError(plan.quote.rejected);
+  if (plan.quote.applied.length === 0) throw new CheckoutRejectedError([], "No code to lock or redeem.");
+  return plan;
+}
+
+async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
   const parsed = codes.map((raw) => ({ raw, result: parseCode(raw) }));
   const hashes = new Map<string, Buffer>();
   for (const { result } of parsed)
@@ -68,77 +168,23 @@ export async function resolveCodes(codes: string[]): Promise<ResolvedCodes> {
   return { parsed, codesByKey, rules: await loadRules(couponIds), found, couponIds };
 }
 
-/** The Redis gate's counters for the resolved codes' coupons (in `resolved.couponIds` order), and the coupons whose state is not loaded. */
-export async function readGateUsage(
-  redis: NonNullable<ReturnType<typeof getRedis>>,
-  resolved: ResolvedCodes,
-  customerId: string | null,
-): Promise<{ usage: CouponUsage[]; notLoaded: string[] }> {
-  const usage = await readUsage(
-    redis,
-    resolved.couponIds.map((couponId) => ({
-      couponId,
-      codeIds: resolved.found.filter((c) => c.couponId === couponId).map((c) => c.id),
-      customerId,
-    })),
-  );
-  return { usage, notLoaded: resolved.couponIds.filter((_, i) => !usage[i]?.loaded) };
-}
-
-/** Postgres's count of the resolved codes' usage: redemptions plus live locks. */
-export function readPostgresUsage(
-  db: Executor,
-  resolved: ResolvedCodes,
-  customerId: string | null,
-): Promise<LiveUsage> {
-  return readLiveUsage(db, { couponIds: resolved.couponIds, codeIds: resolved.found.map((c) => c.id), customerId });
-}
-
-/** The Redis gate's counters as a usage snapshot; code status and assignment come from the (write-through) code cache. */
-export function liveFromGate(resolved: ResolvedCodes, usage: CouponUsage[]): LiveUsage {
-  const coupons = usage.map((u, i) => ({
-    id: resolved.couponIds[i]!,
-    status: u.status as LiveUsage["coupons"][number]["status"],
-    version: u.version ?? -1,
-    uses: u.uses,
-    discountSpent: u.spent,
-    customerUses: u.customerUses ?? 0,
-  }));
-  const codes = resolved.found.map((code) => {
-    const counts = usage[resolved.couponIds.indexOf(code.couponId)]?.codes[code.id] ?? { used: 0, locked: 0 };
-    return {
-      id: code.id,
-      status: code.status,
-      assignedUserId: code.assignedUserId,
-      redeemed: counts.used,
-      locked: counts.locked,
-    };
-  });
-  return { coupons, codes };
-}
-
 /** Rules whose version differs from the live one are stale: read them again from Postgres. */
-export async function refreshStaleRules(
-  resolved: ResolvedCodes,
-  live: Pick<LiveCouponState, "id" | "version">[],
-): Promise<void> {
+async function refreshStaleRules(resolved: ResolvedCodes, live: Pick<LiveCouponState, "id" | "version">[]) {
   const staleIds = live
     .filter((state) => resolved.rules.get(state.id)?.version !== state.version)
     .map((state) => state.id);
   if (staleIds.length === 0) return;
-  for (const coupon of await loadRulesFromDb(staleIds)) resolved.rules.set(coupon.id, coupon);
+  for (const coupon of await reloadRules(staleIds)) resolved.rules.set(coupon.id, coupon);
 }
 
-export type QuotedCheckout = { quote: Quote; accepted: Map<string, ResolvedCandidate> };
-
 /** Runs the engine on resolved codes with a usage snapshot (Postgres or Redis counters). */
-export function quoteResolved(
+function quoteResolved(
   resolved: ResolvedCodes,
   live: LiveUsage,
   cart: Cart,
   customer: Customer | null,
   now: Date,
-): QuotedCheckout {
+): { quote: Quote; accepted: Map<string, ResolvedCandidate> } {
   const liveCoupons = new Map(live.coupons.map((state) => [state.id, state]));
   const liveCodes = new Map(live.codes.map((state) => [state.id, state]));
   const usage = {
@@ -268,11 +314,12 @@ async function loadRules(couponIds: string[]): Promise<Map<string, CachedCoupon>
       l1().rules.set(id, coupon);
     } else misses.push(id);
   });
-  if (misses.length > 0) for (const coupon of await loadRulesFromDb(misses)) rules.set(coupon.id, coupon);
+  if (misses.length > 0) for (const coupon of await reloadRules(misses)) rules.set(coupon.id, coupon);
   return rules;
 }
 
-async function loadRulesFromDb(couponIds: string[]): Promise<CachedCoupon[]> {
+/** The rules of these coupons read again from Postgres (and written to both caches). */
+export async function reloadRules(couponIds: string[]): Promise<CachedCoupon[]> {
   const coupons = (await findCouponsByIds(getDb(), couponIds)).map(toDomainCoupon);
   for (const coupon of coupons) l1().rules.set(coupon.id, coupon);
   await withRedisOr(
@@ -282,13 +329,14 @@ async function loadRulesFromDb(couponIds: string[]): Promise<CachedCoupon[]> {
   return coupons;
 }
 
-// The caches are an optimisation: when Redis is missing or failing, read Postgres instead.
+// The caches are an optimisation: when Redis is missing or failing, read Postgres instead (and while the
+// breaker holds Redis for failed, do not wait for it at all: each failing call can take seconds).
 async function withRedisOr<T>(
   run: (redis: NonNullable<ReturnType<typeof getRedis>>) => Promise<T>,
   fallback: () => T,
 ): Promise<T> {
   const redis = getRedis();
-  if (!redis) return fallback();
+  if (!redis || currentGateMode().kind !== "redis") return fallback();
   try {
     return await run(redis);
   } catch (error) {

@@ -56,9 +56,14 @@ export class InProgressError extends Error {
   override name = "InProgressError";
 }
 
-/** A dependency (Postgres) is down: 503, the client may retry. */
+/** A dependency (Postgres) is down, or the gate is full: 503, the client may retry after `retryAfterSeconds`. */
 export class DependencyUnavailableError extends Error {
   override name = "DependencyUnavailableError";
+  readonly retryAfterSeconds: number;
+  constructor(message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 1;
+  }
 }
 
 // Postgres errors arrive wrapped (drizzle puts the driver's error in `cause`): look down the chain.
@@ -71,6 +76,11 @@ function hasPostgresCode(error: unknown, sqlState: string, constraint?: string):
 /** Postgres unique_violation on the named constraint/index. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   return hasPostgresCode(error, "23505", constraint);
+}
+
+/** Postgres cancelled the statement (statement_timeout, query_canceled). */
+export function isStatementTimeout(error: unknown): boolean {
+  return hasPostgresCode(error, "57014");
 }
 
 /** Postgres foreign_key_violation on the named constraint. */
@@ -100,4 +110,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof e.code === "string" && UNAVAILABLE_CODES.has(e.code)) return true;
   if (Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable)) return true;
   return e.cause !== undefined && e.cause !== error && isDatabaseUnavailable(e.cause);
+}
+
+/**
+ * Postgres answered the statement with an error (a PostgresError with a SQLSTATE, however wrapped): it
+ * did not commit. Anything else after sending (a connection lost mid-statement) may have committed.
+ */
+export function isRefusedByPostgres(error: unknown): boolean {
+  const e = error as { code?: unknown; severity?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === "string") return true;
+  return e.cause !== undefined && e.cause !== error && isRefusedByPostgres(e.cause);
 }

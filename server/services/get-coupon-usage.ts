@@ -2,7 +2,8 @@ import { getDb } from "@/server/db/client";
 import { countLiveLockItems } from "@/server/db/queries/coupons";
 import { currentGateMode, reportRedisFailure } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
-import { readGateUsage, readPostgresUsage, type ResolvedCodes } from "./checkout-quote";
+import { readLiveUsage } from "@/server/db/queries/read-live-usage";
+import { readUsage } from "@/server/redis/gate";
 import { getCouponOrThrow } from "./get-coupon";
 
 export type CouponUsageFigures = {
@@ -24,21 +25,14 @@ export type CouponUsageFigures = {
 /** The coupon page's live counters, read as checkout reads them (the gate's figures where it holds them). */
 export async function getCouponUsage(couponId: string): Promise<CouponUsageFigures> {
   const coupon = await getCouponOrThrow(couponId);
-  // A look-up with no codes: checkout's readers then count the coupon alone.
-  const resolved: ResolvedCodes = {
-    parsed: [],
-    codesByKey: new Map(),
-    rules: new Map(),
-    found: [],
-    couponIds: [couponId],
-  };
   const db = getDb();
-  const [fromGate, locked] = await Promise.all([readFromGate(resolved), countLiveLockItems(db, couponId)]);
+  const [fromGate, locked] = await Promise.all([readFromGate(couponId), countLiveLockItems(db, couponId)]);
   let source: CouponUsageFigures["source"] = "gate";
   let totals = fromGate;
   if (!totals) {
     source = "postgres";
-    const live = (await readPostgresUsage(db, resolved, null)).coupons[0];
+    // With no codes and no customer, checkout's reader counts the coupon alone.
+    const live = (await readLiveUsage(db, { couponIds: [couponId], codeIds: [], customerId: null })).coupons[0];
     totals = { uses: Number(live?.uses ?? 0), spent: Number(live?.discountSpent ?? 0) };
   }
   const lockedNow = Math.min(locked.uses, totals.uses);
@@ -57,13 +51,12 @@ export async function getCouponUsage(couponId: string): Promise<CouponUsageFigur
   };
 }
 
-async function readFromGate(resolved: ResolvedCodes): Promise<{ uses: number; spent: number } | null> {
+async function readFromGate(couponId: string): Promise<{ uses: number; spent: number } | null> {
   const redis = getRedis();
   if (!redis || currentGateMode().kind !== "redis") return null;
   try {
-    const { usage, notLoaded } = await readGateUsage(redis, resolved, null);
-    const figures = usage[0];
-    return notLoaded.length === 0 && figures ? { uses: figures.uses, spent: figures.spent } : null;
+    const [figures] = await readUsage(redis, [{ couponId, codeIds: [], customerId: null }]);
+    return figures?.loaded ? { uses: figures.uses, spent: figures.spent } : null;
   } catch (error) {
     reportRedisFailure(error);
     return null;

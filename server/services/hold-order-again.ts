@@ -4,7 +4,7 @@ import type { Cart } from "@/server/domain/schemas";
 import { CheckoutRejectedError, ConflictError, NotFoundError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { toOrderView, type OrderView } from "./order-view";
-import type { CheckoutCustomerCaller } from "./reserve-checkout";
+import type { CheckoutCustomerCaller } from "./validate-checkout";
 
 /**
  * After the hold on a pending order's codes expired: lock the same codes on the same cart again.

@@ -2,7 +2,7 @@ import type { OrderRow } from "@/server/db/schema";
 import type { Quote } from "@/server/domain/schemas";
 import type { ShippingMethod } from "@/server/domain/shipping";
 import type { OrderLine } from "./price-cart";
-import type { RedemptionSummary } from "./reserve-checkout";
+import type { RedemptionSummary } from "./redeem-checkout";
 
 export type OrderView = {
   id: string;

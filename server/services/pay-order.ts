@@ -4,7 +4,7 @@ import { findOrder, markOrderFailed, markOrderPaid } from "@/server/db/queries/o
 import { CheckoutRejectedError, ConflictError, DomainError, NotFoundError } from "./errors";
 import { toOrderView, type OrderView } from "./order-view";
 import { redeemCheckout } from "./redeem-checkout";
-import type { CheckoutCustomerCaller } from "./reserve-checkout";
+import type { CheckoutCustomerCaller } from "./validate-checkout";
 import { unlockCheckout } from "./unlock-checkout";
 
 export type PaymentOutcome = "approve" | "decline";

@@ -7,7 +7,7 @@ import { IdempotencyMismatchError } from "./errors";
 import { lockCheckout } from "./lock-checkout";
 import { toOrderView, type OrderView } from "./order-view";
 import { priceCart } from "./price-cart";
-import type { CheckoutCustomerCaller } from "./reserve-checkout";
+import type { CheckoutCustomerCaller } from "./validate-checkout";
 import { hashRequest } from "./run-idempotent";
 import { validateCheckout } from "./validate-checkout";
 

@@ -204,7 +204,7 @@ describe("group commit on the Redis-gate redeem path", () => {
     expect(await countRedemptions(target.couponId)).toBe(61);
   }, 60_000);
 
-  it("while both write slots are stuck, later approved checkouts give up after the queue limit: nothing written, uses given back, keys free for a retry", async () => {
+  it("while both write slots are stuck for less than the write deadline, later approved checkouts wait for them and are all written: no refusal after the gate approved", async () => {
     const target = await makeCoupon({});
     const customers = Array.from({ length: 30 }, (_, i) => `slots-${target.couponId}-${i}`);
     const inputs = customers.map(() => checkout(target.code));
@@ -258,22 +258,16 @@ describe("group commit on the Redis-gate redeem path", () => {
       .poll(() => writeCalls().some((c) => customerIn(c, wave2[0]!)), { timeout: 10_000, interval: 5 })
       .toBe(true);
     const third = run(wave3);
-    // The third wave is decided and queued behind the two stuck statements for longer than it may wait.
+    // The third wave is decided (or admitted) and queued behind the two stuck statements for a while.
     await pause(700);
     rollBack();
     await blocker;
     const [r1, r2, r3] = await Promise.all([first, second, third]);
 
-    expect([...r1, ...r2].every((r) => r.ok)).toBe(true);
-    for (const r of r3) {
-      expect(r.ok).toBe(false);
-      expect(!r.ok && r.error).toBeInstanceOf(DependencyUnavailableError);
-    }
-    expect(await countRedemptions(target.couponId)).toBe(20);
-    expect(await redisUses(target.couponId)).toBe(20);
-    // The third wave's keys were released: the same requests go through now.
-    const retried = await run(wave3);
-    expect(retried.every((r) => r.ok)).toBe(true);
+    // Everything the Redis gate approved is written: a stall shorter than the deadline refuses nothing.
+    expect([...r1, ...r2, ...r3].map((r) => (r.ok ? "written" : r.error))).toEqual(
+      Array.from({ length: 30 }, () => "written"),
+    );
     expect(await countRedemptions(target.couponId)).toBe(30);
     expect(await redisUses(target.couponId)).toBe(30);
   }, 60_000);

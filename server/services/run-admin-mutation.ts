@@ -9,7 +9,7 @@ export type AdminActor = { userId: string | null; email?: string | null };
 
 export type AuditEntryInput = {
   action: string;
-  targetType: "coupon" | "code" | "redemption";
+  targetType: "coupon" | "code" | "redemption" | "book" | "code_job";
   targetId: string;
   before: unknown;
   after: unknown;

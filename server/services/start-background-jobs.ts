@@ -1,8 +1,14 @@
 import PgBoss from "pg-boss";
 import { env } from "@/server/env";
+import { CODE_JOBS_QUEUE } from "./enqueue-code-job";
 import { reconcileGate } from "./reconcile-gate";
+import { refreshAnalytics } from "./refresh-analytics";
+import { runCodeJob } from "./run-code-job";
 
 export const RECONCILE_QUEUE = "reconcile-gate";
+export const ANALYTICS_QUEUE = "refresh-analytics";
+/** How often the dashboard's pre-aggregated tables catch up. */
+export const ANALYTICS_INTERVAL_SECONDS = 30;
 
 const globalForJobs = globalThis as unknown as { couponJobs?: Promise<PgBoss> };
 
@@ -23,12 +29,32 @@ export function startBackgroundJobs(): Promise<PgBoss> {
       const repairs = report.repaired.length + report.expiredLocks + report.reclaimedLocks;
       if (repairs > 0) console.log("[jobs] reconcile:", JSON.stringify(report));
     });
+    // Bulk generation and import: one job at a time per process (each is one long transaction).
+    await boss.createQueue(CODE_JOBS_QUEUE);
+    await boss.work<{ jobId: string }>(CODE_JOBS_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async ([job]) => {
+      if (job) await runCodeJob(job.data.jobId);
+    });
+    await boss.createQueue(ANALYTICS_QUEUE);
+    await boss.work(ANALYTICS_QUEUE, async () => {
+      await refreshAnalytics();
+    });
+    const offerAnalytics = () =>
+      boss
+        .send(ANALYTICS_QUEUE, {}, { singletonKey: "analytics", singletonSeconds: ANALYTICS_INTERVAL_SECONDS })
+        .catch((error) => console.error("[jobs] schedule:", error));
+    await offerAnalytics();
+    const analyticsTimer = setInterval(offerAnalytics, ANALYTICS_INTERVAL_SECONDS * 1000).unref();
     const offer = () =>
       boss
         .send(RECONCILE_QUEUE, {}, { singletonKey: "reconcile", singletonSeconds: interval })
         .catch((error) => console.error("[jobs] schedule:", error));
     await offer();
-    setInterval(offer, interval * 1000).unref();
+    const reconcileTimer = setInterval(offer, interval * 1000).unref();
+    // A stopped boss takes no more jobs: stop offering them.
+    boss.once("stopped", () => {
+      clearInterval(analyticsTimer);
+      clearInterval(reconcileTimer);
+    });
     return boss;
   })();
   return globalForJobs.couponJobs;

@@ -22,7 +22,10 @@ export async function findLock(db: Executor, id: string) {
   return { ...lock, quote: openJson(lock.quote), items };
 }
 
-/** Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, for REDEEMED, already expired). */
+/**
+ * Moves an ACTIVE lock to its next state; false if it was not ACTIVE (or, with requireUnexpired, past its
+ * expiry by the clock now: clock_timestamp(), not the transaction's start, which may be long before).
+ */
 export async function closeLock(
   tx: Executor,
   id: string,
@@ -36,7 +39,7 @@ export async function closeLock(
       and(
         eq(locks.id, id),
         eq(locks.status, "ACTIVE"),
-        opts.requireUnexpired ? gt(locks.expiresAt, sql`now()`) : undefined,
+        opts.requireUnexpired ? gt(locks.expiresAt, sql`clock_timestamp()`) : undefined,
       ),
     )
     .returning({ id: locks.id });
@@ -158,7 +161,7 @@ export async function refreshCouponCounters(db: Executor, sinceSeconds: number |
 }
 
 /** The idempotent answer to store, under its owner's token (idempotency.ts: a taken-over key is no longer ours). */
-type AnswerRef = { scope: string; key: string; ownerToken: string; response: unknown };
+export type AnswerRef = { scope: string; key: string; ownerToken: string; response: unknown };
 
 /** The key was taken over (the owner was presumed dead): nothing of this call was written. */
 export class IdempotencyKeyLostError extends Error {

@@ -220,7 +220,7 @@ describe("reserveUses under real concurrency", () => {
     expect((await rawState(c.couponId)).uses).toBe(30);
     expect((await rawState(d.couponId)).uses).toBe(30);
     const ok = carts.find((r) => r.ok);
-    expect(ok).toEqual({ ok: true, epochs: [c.epoch, d.epoch] });
+    expect(ok).toEqual({ ok: true, epochs: [c.epoch, d.epoch], expiresAtMs: expect.any(Number) });
   });
 
   it("reports every failing item, and STALE_RULES / DISABLED before limits", async () => {
@@ -315,10 +315,11 @@ describe("locks: expiry, commit, release", () => {
     const lockId = randomUUID();
     // Ids that look like JSON must come back as the same strings.
     const items = [item(a.couponId, { codeId: "007", amount: 300 }), item(b.couponId, { codeId: "1e3", amount: 0 })];
-    expect(await reserveUses(redis, { mode: "lock", lockId, customerId: "42", ttlMs: 60_000, items })).toEqual({
-      ok: true,
-      epochs: ["12345", "true"],
-    });
+    const before = Date.now();
+    const reserved = await reserveUses(redis, { mode: "lock", lockId, customerId: "42", ttlMs: 60_000, items });
+    expect(reserved).toEqual({ ok: true, epochs: ["12345", "true"], expiresAtMs: expect.any(Number) });
+    // The expiry by the Redis clock (the same machine's clock here).
+    expect(reserved.ok && reserved.expiresAtMs).toBeGreaterThanOrEqual(before + 60_000 - 1_000);
     expect(await commitLock(redis, { lockId, couponIds: [a.couponId, b.couponId] })).toEqual({
       ok: true,
       epochs: ["12345", "true"],

@@ -28,6 +28,8 @@ export const gateKeys = {
   locks: (couponId: string) => `${base(couponId)}:locks`,
   /** HASH customerId, codeId, amount, expiresAt: one lock's reservation on this coupon. */
   lock: (couponId: string, lockId: string) => `${base(couponId)}:lock:${lockId}`,
+  /** ZSET lockId -> expiresAtMs: one customer's locks on this coupon (the live-lock limit; scripts name it from lockPrefix). */
+  held: (couponId: string, customerId: string) => `${base(couponId)}:held:${customerId}`,
   /** STRING: the answer of one run of a non-idempotent script, kept briefly so a resent request is not applied twice. */
   op: (couponId: string, opId: string) => `${base(couponId)}:op:${opId}`,
   /** What lock record keys start with; scripts append lock ids they find in the ZSET. */

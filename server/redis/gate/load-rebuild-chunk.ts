@@ -45,6 +45,7 @@ for _ = 1, n_locks do
   redis.call('HSET', rec, 'customerId', customer, 'codeId', code, 'amount', amount, 'expiresAt', expires)
   -- Keep even an already expired record until reclaim has given its counts back.
   redis.call('PEXPIREAT', rec, math.max(expires, now) + LOCK_RECORD_GRACE_MS)
+  hold(rec_prefix, customer, lock_id, expires)
   p = p + 5
 end
 return 1

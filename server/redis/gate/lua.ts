@@ -84,6 +84,33 @@ local function give_back(state, users, codes, customer, code, amount)
   lower(codes, code .. ':l', 1, true)
 end
 
+-- A customer's held set on a coupon (ZSET lockId -> expiresAt, for the live-lock limit), named from the
+-- coupon's lock record prefix ("...:lock:"): same hash tag, so the same slot.
+local function held_key(rec_prefix, customer)
+  return string.sub(rec_prefix, 1, #rec_prefix - 5) .. 'held:' .. customer
+end
+
+-- Remembers a live lock in its customer's held set.
+local function hold(rec_prefix, customer, lock_id, expires)
+  if customer == '' then return end
+  local held = held_key(rec_prefix, customer)
+  redis.call('ZADD', held, expires, lock_id)
+  redis.call('PEXPIREAT', held, expires + LOCK_RECORD_GRACE_MS)
+end
+
+-- The customer's live locks on the coupon: a held entry counts while its lock is in the coupon's locks
+-- ZSET and unexpired; entries of expired, released, committed or reclaimed locks are dropped on the way.
+local function live_held(rec_prefix, customer, locks, now)
+  local held = held_key(rec_prefix, customer)
+  redis.call('ZREMRANGEBYSCORE', held, '-inf', now)
+  local n = 0
+  for _, id in ipairs(redis.call('ZRANGE', held, 0, -1)) do
+    local score = redis.call('ZSCORE', locks, id)
+    if score and tonumber(score) > now then n = n + 1 else redis.call('ZREM', held, id) end
+  end
+  return n
+end
+
 -- Reclaims up to max expired locks of one coupon (expiresAt <= now); returns their ids.
 -- Record keys are built from the ZSET members: same hash tag, so the same slot.
 local function reclaim(state, users, codes, locks, rec_prefix, now, max)

@@ -9,10 +9,13 @@
  *      then the op key (op:<lockId> of the first item's coupon)
  * ARGV: mode ("lock" | "redeem"), lockId, customerId ("" = none), ttlMs,
  *       then 8 per item: codeId, amount, expectedVersion, maxRedemptions, maxPerUser, budget, codeMax
- *       ("" = no limit), lock record prefix (to reclaim expired locks); last: the caller's gate generation
- * Returns: {1, epoch...}                       reserved; the epoch of each item's coupon state ("="-tagged)
+ *       ("" = no limit), lock record prefix (to reclaim expired locks),
+ *       then maxLiveLocks: live locks one customer may hold per coupon ("" = no limit); last: the caller's gate generation
+ * Returns: {1, expiresAt, epoch...}            reserved; the lock's expiry (Redis clock, ms) and the epoch
+ *                                              of each item's coupon state ("="-tagged)
  *          {2, index...}                        items whose coupon is not loaded or being rebuilt; nothing written
  *          {3, index, reason, index, reason...} items that failed a check; nothing reserved
+ *                                               (LIVE_LOCK_LIMIT: the customer already holds maxLiveLocks)
  *          error GATE_LOCK_EXISTS               the lock id already holds a reservation on one of the coupons
  * Before checking, up to RECLAIM_PER_CALL expired locks per coupon are given back (housekeeping; it
  * happens even when the reservation then fails).
@@ -40,7 +43,8 @@ local op_key = KEYS[#KEYS]
 local replay = op_replay(op_key)
 if replay then return replay end
 local function a(i, j) return ARGV[4 + (i - 1) * 8 + j] end
-local function limit(s) if s == '' then return nil end return tonumber(s) end
+local function limit(s) if s == nil or s == '' then return nil end return tonumber(s) end
+local max_live = limit(ARGV[4 + n * 8 + 1])
 
 -- Not loaded (or rebuilding): answer before writing anything, the caller falls back to Postgres.
 local not_loaded = {2}
@@ -59,13 +63,14 @@ if mode == 'lock' then
 end
 
 local now = now_ms()
+local expires = now + ttl
 for i = 1, n do
   reclaim(k(i, 1), k(i, 2), k(i, 3), k(i, 4), a(i, 8), now, RECLAIM_PER_CALL)
 end
 
 -- Check every item before the first write: all or nothing.
 local failures = {3}
-local epochs = {1}
+local epochs = {1, expires}
 for i = 1, n do
   local code, amount = a(i, 1), tonumber(a(i, 2))
   local s = redis.call('HMGET', k(i, 1), 'status', 'version', 'uses', 'spent', 'epoch')
@@ -75,6 +80,9 @@ for i = 1, n do
     reason = 'DISABLED'
   elseif tonumber(s[2]) ~= tonumber(a(i, 3)) then
     reason = 'STALE_RULES'
+  elseif mode == 'lock' and max_live and customer ~= '' and live_held(a(i, 8), customer, k(i, 4), now) >= max_live then
+    -- Lock hoarding: one shopper cannot hold every use of a coupon by locking it again and again.
+    reason = 'LIVE_LOCK_LIMIT'
   elseif (max_uses and (tonumber(s[3]) or 0) + 1 > max_uses) or (budget and (tonumber(s[4]) or 0) + amount > budget) then
     reason = 'EXHAUSTED'
   elseif max_user and (tonumber(redis.call('HGET', k(i, 2), customer)) or 0) + 1 > max_user then
@@ -96,7 +104,6 @@ for i = 1, n do
 end
 if #failures > 1 then return failures end
 
-local expires = now + ttl
 for i = 1, n do
   local code, amount = a(i, 1), a(i, 2)
   redis.call('HINCRBY', k(i, 1), 'uses', 1)
@@ -108,6 +115,7 @@ for i = 1, n do
     redis.call('ZADD', k(i, 4), expires, lock_id)
     redis.call('HSET', k(i, 5), 'customerId', customer, 'codeId', code, 'amount', amount, 'expiresAt', expires)
     redis.call('PEXPIREAT', k(i, 5), expires + LOCK_RECORD_GRACE_MS)
+    hold(a(i, 8), customer, lock_id, expires)
   end
 end
 return op_record(op_key, epochs)
@@ -125,17 +133,19 @@ export type ReserveUsesInput = {
   customerId: string;
   ttlMs: number;
   items: ReserveItem[];
+  /** "lock": live locks one customer may hold per coupon (refused with LIVE_LOCK_LIMIT); absent = no limit. */
+  maxLiveLocksPerCustomer?: number;
 };
 
 /** Reserves one use of every item's coupon, code and customer limit, atomically across items. */
 export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promise<ReserveResult> {
-  const { mode, lockId, customerId, ttlMs, items } = input;
+  const { mode, lockId, customerId, ttlMs, items, maxLiveLocksPerCustomer } = input;
   if (mode !== "lock" && mode !== "redeem") throw new Error(`gate: bad mode ${String(mode)}`);
   idArg("lockId", lockId);
   idArg("customerId", customerId, { allowEmpty: true });
   intArg("ttlMs", ttlMs, 1);
   assertDistinctCoupons(items.map((item) => item.couponId));
-  if (items.length === 0) return { ok: true, epochs: [] };
+  if (items.length === 0) return { ok: true, epochs: [], expiresAtMs: Date.now() + ttlMs };
 
   const keys: string[] = [];
   const args: string[] = [mode, lockId, customerId, String(ttlMs)];
@@ -162,12 +172,19 @@ export async function reserveUses(redis: Redis, input: ReserveUsesInput): Promis
   }
   keys.push(gateKeys.op(items[0]!.couponId, lockId));
 
+  args.push(maxLiveLocksPerCustomer === undefined ? "" : intArg("maxLiveLocksPerCustomer", maxLiveLocksPerCustomer, 1));
   args.push(await generationArg(redis, input.generation));
   const reply = replyArray(RESERVE_USES.name, await runGateScript(redis, RESERVE_USES, keys, args));
   const [kind, ...rest] = reply;
   switch (replyInt(RESERVE_USES.name, kind)) {
-    case 1:
-      return { ok: true, epochs: rest.map((epoch) => replyString(RESERVE_USES.name, epoch)) };
+    case 1: {
+      const [expiresAt, ...epochs] = rest;
+      return {
+        ok: true,
+        expiresAtMs: replyInt(RESERVE_USES.name, expiresAt),
+        epochs: epochs.map((epoch) => replyString(RESERVE_USES.name, epoch)),
+      };
+    }
     case 2:
       return { ok: false, notLoaded: rest.map((index) => couponAt(items, replyInt(RESERVE_USES.name, index))) };
     case 3: {

@@ -23,7 +23,7 @@ export type ReserveItem = {
 };
 
 export type ReserveFailureReason =
-  "DISABLED" | "EXHAUSTED" | "USER_LIMIT_REACHED" | "LOCKED" | "ALREADY_REDEEMED" | "STALE_RULES";
+  "DISABLED" | "EXHAUSTED" | "USER_LIMIT_REACHED" | "LOCKED" | "ALREADY_REDEEMED" | "STALE_RULES" | "LIVE_LOCK_LIMIT";
 
 export const RESERVE_FAILURE_REASONS: readonly ReserveFailureReason[] = [
   "DISABLED",
@@ -32,10 +32,12 @@ export const RESERVE_FAILURE_REASONS: readonly ReserveFailureReason[] = [
   "LOCKED",
   "ALREADY_REDEEMED",
   "STALE_RULES",
+  "LIVE_LOCK_LIMIT",
 ];
 
 export type ReserveResult =
-  | { ok: true; epochs: string[] }
+  /** expiresAtMs: the lock's expiry by the Redis clock (the one the scripts judge it with). */
+  | { ok: true; epochs: string[]; expiresAtMs: number }
   /** Coupons without trustworthy counters (never loaded, flushed or being rebuilt); nothing was written. */
   | { ok: false; notLoaded: string[] }
   | { ok: false; failures: Array<{ index: number; reason: ReserveFailureReason }> };

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { errorResponseMeta } from "@/server/api/errors";
 import { clientAddressFromForwarded } from "@/server/api/client-address";
 import { readContextSession } from "@/server/api/read-context-session";
 import { appRouter } from "@/server/api/root";
@@ -14,6 +15,7 @@ function handler(req: Request) {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
+    responseMeta: errorResponseMeta,
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: async () =>
       createTRPCContext({

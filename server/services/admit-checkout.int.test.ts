@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { admissionLimit, admitCheckout } from "./admit-checkout";
+import { DependencyUnavailableError } from "./errors";
+
+describe("checkout admission", () => {
+  it("lets a bounded number of checkouts run; the next waits, and is refused with a 503 before it runs when the line stops moving", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let running = 0;
+    let maxRunning = 0;
+    const admitted = Array.from({ length: admissionLimit() + 5 }, () =>
+      admitCheckout(async () => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await gate;
+        running -= 1;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(maxRunning).toBe(admissionLimit());
+
+    let ran = false;
+    const refused = await admitCheckout(
+      async () => {
+        ran = true;
+      },
+      { stallMs: 50 },
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DependencyUnavailableError);
+    expect(refused).toMatchObject({ retryAfterSeconds: 2 });
+    expect(ran).toBe(false);
+
+    // The waiting ones were let in as slots freed: all of them ran.
+    release();
+    await Promise.all(admitted);
+    expect(running).toBe(0);
+    expect(await admitCheckout(async () => "in")).toBe("in");
+  });
+});

@@ -1,0 +1,18 @@
+import { getDb } from "@/server/db/client";
+import { findBook, findUserIdById } from "@/server/db/queries/books";
+import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
+import type { AssignBookInput } from "@/server/domain/code-job-inputs";
+import { assignCodeFromBook, type AssignedCode } from "./assign-code-from-book";
+import { NotFoundError } from "./errors";
+
+/** admin.books.assign: a random available code of the book, or a chosen one, to a user (by id or email). */
+export async function assignBookCode(input: AssignBookInput): Promise<AssignedCode> {
+  const book = await findBook(getDb(), input.bookId);
+  if (!book) throw new NotFoundError("No book with this id.");
+  const userId =
+    "userId" in input.user
+      ? await findUserIdById(getDb(), input.user.userId)
+      : (await findUserByEmail(getDb(), input.user.email))?.id;
+  if (!userId) throw new NotFoundError("No user with this id or email.");
+  return assignCodeFromBook({ book, userId, codeId: input.codeId });
+}
