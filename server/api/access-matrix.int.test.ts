@@ -8,15 +8,27 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "./root";
 import { demoUserId, makeKey, rest } from "./rest.fixtures";
 import { restRoutes } from "./rest-handler";
+import { createTRPCContext } from "./trpc";
+import { GUEST_COOKIE, mintGuestToken } from "@/server/auth/guest-id";
 
-type Caller = "anon" | "shopper" | "viewer" | "admin" | "key:checkout" | "key:admin:read" | "key:admin:write";
-const CALLERS: Caller[] = ["anon", "shopper", "viewer", "admin", "key:checkout", "key:admin:read", "key:admin:write"];
+type Caller = "anon" | "guest" | "shopper" | "viewer" | "admin" | "key:checkout" | "key:admin:read" | "key:admin:write";
+const CALLERS: Caller[] = [
+  "anon",
+  "guest",
+  "shopper",
+  "viewer",
+  "admin",
+  "key:checkout",
+  "key:admin:read",
+  "key:admin:write",
+];
 
-/** Who may call a tier (server/api/trpc.ts). Everyone else gets 401 (anonymous) or 403. */
+/** Who may call a tier (server/api/trpc.ts). Everyone else gets 401 (no session: anonymous, a guest) or 403. */
 const TIERS = {
-  public: ["anon", "shopper", "viewer", "admin", "key:checkout", "key:admin:read", "key:admin:write"],
-  checkout: ["anon", "shopper", "viewer", "admin", "key:checkout"],
-  checkoutCustomer: ["shopper", "viewer", "admin", "key:checkout"],
+  public: CALLERS,
+  validate: ["anon", "guest", "shopper", "viewer", "admin", "key:checkout"],
+  checkoutCustomer: ["guest", "shopper", "viewer", "admin", "key:checkout"],
+  checkoutSession: ["guest", "shopper", "viewer", "admin"],
   shopper: ["shopper", "viewer", "admin"],
   staff: ["viewer", "admin"],
   admin: ["admin"],
@@ -28,7 +40,7 @@ type Tier = keyof typeof TIERS;
 /** Every procedure's rule. Keys reach only the REST-mirrored procedures; keys never manage keys. */
 const ACCESS: Record<string, Tier> = {
   health: "public",
-  "checkout.validate": "checkout",
+  "checkout.validate": "validate",
   "checkout.lock": "checkoutCustomer",
   "checkout.unlock": "checkoutCustomer",
   "checkout.redeem": "checkoutCustomer",
@@ -61,23 +73,26 @@ const ACCESS: Record<string, Tier> = {
   "admin.apiKeys.create": "admin",
   "admin.apiKeys.revoke": "admin",
   "admin.apiKeys.rotate": "admin",
-  "orders.place": "shopper",
-  "orders.pay": "shopper",
-  "orders.holdAgain": "shopper",
-  "orders.get": "shopper",
-  "orders.list": "shopper",
+  "orders.place": "checkoutSession",
+  "orders.pay": "checkoutSession",
+  "orders.holdAgain": "checkoutSession",
+  "orders.get": "checkoutSession",
+  "orders.list": "checkoutSession",
   "wallet.list": "shopper",
+  "wallet.books": "shopper",
   "wallet.claim": "shopper",
 };
 
 const sessions = {} as Record<"shopper" | "viewer" | "admin", Session>;
+const guestCookie = `${GUEST_COOKIE}=${mintGuestToken().token}`;
 const keys = {} as Record<"checkout" | "admin:read" | "admin:write", string>;
 
 function contextOf(caller: Caller) {
   const headers = new Headers();
+  if (caller === "guest") headers.set("cookie", guestCookie);
   if (caller.startsWith("key:")) headers.set("authorization", `Bearer ${keys[caller.slice(4) as keyof typeof keys]}`);
-  const session = caller === "anon" || caller.startsWith("key:") ? null : sessions[caller as keyof typeof sessions];
-  return { session, headers, ip: "10.51.0.1" };
+  const session = caller in sessions ? sessions[caller as keyof typeof sessions] : null;
+  return createTRPCContext({ session, headers, ip: "10.51.0.1" });
 }
 
 /**
@@ -104,7 +119,7 @@ async function outcome(path: string, caller: Caller): Promise<string> {
 
 function expected(tier: Tier, caller: Caller): string {
   if ((TIERS[tier] as Caller[]).includes(caller)) return "allowed";
-  return caller === "anon" ? "denied 401" : "denied 403";
+  return caller === "anon" || caller === "guest" ? "denied 401" : "denied 403";
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z, ZodError } from "zod";
 import type { Session } from "next-auth";
+import { readGuestId } from "@/server/auth/guest-id";
 import { isStaff } from "@/server/auth/roles";
 import { env } from "@/server/env";
 import { DependencyUnavailableError, DomainError, isExpectedError, toTRPCError } from "./errors";
@@ -13,7 +14,7 @@ import { authenticateApiKey, type ApiKeyPrincipal } from "@/server/services/auth
 import type { AdminActor } from "@/server/services/run-admin-mutation";
 import { chargeAttempts } from "@/server/redis/rate-limit";
 
-export type TRPCContext = { session: Session | null; headers: Headers; ip: string };
+export type TRPCContext = { session: Session | null; headers: Headers; ip: string; guestId?: string | null };
 
 /**
  * Per-request context: the session (if any) and the client's address. Both are passed in: the
@@ -22,7 +23,8 @@ export type TRPCContext = { session: Session | null; headers: Headers; ip: strin
  * without Next's request scope.
  */
 export function createTRPCContext(opts: { headers: Headers; session: Session | null; ip: string }): TRPCContext {
-  return { session: opts.session, headers: opts.headers, ip: opts.ip };
+  // A guest (POST /api/guest) carries a signed id in a cookie; a signed-in session wins over it.
+  return { session: opts.session, headers: opts.headers, ip: opts.ip, guestId: readGuestId(opts.headers) };
 }
 
 export { TRPC_MAX_BATCH_SIZE } from "./batch-size";
@@ -110,7 +112,7 @@ const authenticate = t.middleware(async ({ ctx, next }) => {
   if (!apiKey) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown, revoked or expired API key." });
   if (!(await chargeAttempts([{ policy: "requestsByApiKey", identifier: apiKey.id }], 1)))
     throw new DomainError("RATE_LIMITED", "Too many requests with this API key; slow down and retry.");
-  return next({ ctx: { ...ctx, session: null, apiKey: apiKey as ApiKeyPrincipal | null } });
+  return next({ ctx: { ...ctx, session: null, guestId: null, apiKey: apiKey as ApiKeyPrincipal | null } });
 });
 
 export const publicProcedure = t.procedure.use(mapErrors).use(authenticate);
@@ -122,6 +124,14 @@ export const shopperProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FOR_API_KEYS });
   if (!ctx.session?.user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, user: ctx.session.user } });
+});
+
+/** The demo checkout's paying parties: a signed-in user, or a guest (its signed cookie). */
+export const checkoutProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.apiKey) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FOR_API_KEYS });
+  if (!ctx.session?.user?.id && !ctx.guestId)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
+  return next();
 });
 
 /** Read-only admin data: role admin or viewer. */
@@ -146,16 +156,17 @@ function keyActor(apiKey: ApiKeyPrincipal): AdminActor {
   return { userId: null, email: `api-key:${apiKey.name} (${apiKey.prefix}…)`, apiKeyId: apiKey.id };
 }
 
-/** Checkout for anyone: anonymous, a session, or an API key with the checkout scope (REST mirror). */
-export const checkoutProcedure = publicProcedure.use(({ ctx, next }) => {
+/** checkout.validate: anyone (anonymous, a session, a guest), or an API key with the checkout scope. */
+export const validateProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) requireScope(ctx.apiKey, "checkout");
   return next();
 });
 
-/** Checkout that reserves: a signed-in shopper, or an API key with the checkout scope (naming its customer). */
+/** Checkout that reserves: a signed-in shopper, a guest, or an API key with the checkout scope (naming its customer). */
 export const checkoutCustomerProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) requireScope(ctx.apiKey, "checkout");
-  else if (!ctx.session?.user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  else if (!ctx.session?.user?.id && !ctx.guestId)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
   return next();
 });
 

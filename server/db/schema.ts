@@ -514,9 +514,8 @@ export const orders = pgTable(
   "orders",
   {
     id: uuid().primaryKey().defaultRandom(),
-    customerId: uuid()
-      .notNull()
-      .references(() => users.id),
+    // A signed-in user's id, or "guest:<uuid>" for a guest checkout (its signed cookie's id; no users row).
+    customerId: text().notNull(),
     // Decided by the server (the storefront is "web"), never taken from the browser.
     channel: text().notNull(),
     state: orderState().notNull().default("pending"),
@@ -554,6 +553,10 @@ export const orders = pgTable(
     uniqueIndex("orders_customer_idempotency_key").on(t.customerId, t.idempotencyKey),
     // previousOrders counts a customer's paid orders on every checkout call.
     index("orders_customer_state_idx").on(t.customerId, t.state, t.createdAt),
+    check(
+      "orders_customer_id_format",
+      sql`${t.customerId} ~ '^(guest:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`,
+    ),
     check(
       "orders_amounts_nonnegative",
       sql`least(${t.subtotal}, ${t.shipping}, ${t.discountTotal}, ${t.shippingDiscount}, ${t.total}) >= 0`,

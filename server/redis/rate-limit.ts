@@ -13,7 +13,8 @@ export type RateLimitPolicyName =
   | "codeGuessByApiKey"
   | "requestsByApiKey"
   | "signInByAccount"
-  | "signInByIp";
+  | "signInByIp"
+  | "guestIdByIp";
 export type RateLimitPolicy = { limit: number; windowSeconds: number; who: string; key: string; counts: string };
 
 /**
@@ -75,6 +76,14 @@ export function rateLimitPolicies(): Record<RateLimitPolicyName, RateLimitPolicy
       who: "sign-in",
       key: "client address",
       counts: "failed sign-ins",
+    },
+    // Each guest id holds its own live locks (MAX_LIVE_LOCKS_PER_CUSTOMER): this bounds how many one address can mint.
+    guestIdByIp: {
+      limit: e.RATE_LIMIT_GUEST_IDS_PER_IP,
+      windowSeconds: 3_600,
+      who: "guest checkout",
+      key: "client address",
+      counts: "new guest ids",
     },
   };
 }

@@ -12,6 +12,8 @@ export type CheckoutCaller = {
   ip: string;
   /** A server-to-server caller: its guesses count against the key, not the address or the customer it names. */
   apiKeyId?: string;
+  /** A guest checkout (its customer id holds locks, but it is no known user): limited like an anonymous caller. */
+  guest?: boolean;
 };
 
 /**
@@ -21,7 +23,8 @@ export type CheckoutCaller = {
  */
 function rateLimitSubjects(caller: CheckoutCaller): RateLimitSubject[] {
   if (caller.apiKeyId) return [{ policy: "codeGuessByApiKey", identifier: caller.apiKeyId }];
-  if (!caller.customer) return [{ policy: "codeGuessAnonByIp", identifier: caller.ip }];
+  // A guest can mint new ids: its guesses count against its address, as an anonymous caller's.
+  if (!caller.customer || caller.guest) return [{ policy: "codeGuessAnonByIp", identifier: caller.ip }];
   return [
     { policy: "codeGuessByUser", identifier: caller.customer.id },
     { policy: "codeGuessSignedInByIp", identifier: caller.ip },

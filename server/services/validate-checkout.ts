@@ -6,8 +6,16 @@ import { guardCodeGuesses, type CheckoutCaller } from "./guard-code-guesses";
 export type { CheckoutCaller } from "./guard-code-guesses";
 export { guardCodeGuesses };
 
-/** A lock, redeem or unlock: always a known customer. */
-export type CheckoutCustomerCaller = { customer: Customer; ip: string; apiKeyId?: string };
+/**
+ * A lock, redeem or unlock: always a customer id to hold the lock under. A guest's (guest: true) is
+ * no known user: its rules are judged as an anonymous shopper's (rulesCustomerOf).
+ */
+export type CheckoutCustomerCaller = { customer: Customer; ip: string; guest?: boolean; apiKeyId?: string };
+
+/** The customer the coupon rules see: none for a guest, so per-user rules answer LOGIN_REQUIRED. */
+export function rulesCustomerOf(caller: CheckoutCaller): Customer | null {
+  return caller.guest ? null : caller.customer;
+}
 
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.
@@ -26,7 +34,7 @@ export async function validateCheckout(
   return guardCodeGuesses(caller, input.codes, async () => {
     const plan = await quoteCheckout(
       input,
-      caller.customer,
+      rulesCustomerOf(caller),
       (resolved) => gate.readUsage(resolved, caller.customer?.id ?? null),
       now,
     );

@@ -8,7 +8,8 @@ import { redeemCheckout } from "@/server/services/redeem-checkout";
 import { unlockCheckout } from "@/server/services/unlock-checkout";
 import { resolveShopper } from "@/server/services/resolve-shopper";
 import { validateCheckout } from "@/server/services/validate-checkout";
-import { checkoutCustomerProcedure, checkoutProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
+import { GUEST_CUSTOMER_PREFIX } from "@/server/auth/guest-id";
+import { checkoutCustomerProcedure, createTRPCRouter, validateProcedure, type TRPCContext } from "../trpc";
 import { LockResult, RedeemResult } from "../rest-schemas";
 import { restRoute } from "./admin/rest-route";
 
@@ -79,13 +80,18 @@ function onChannel(ctx: CheckoutContext, cart: Cart): Cart {
   return { ...cart, channel: ctx.apiKey ? ctx.apiKey.channel : STOREFRONT_CHANNEL };
 }
 
-/** validate: the key's named customer (optional), the session's user, or anonymous. */
+/** validate: the key's named customer (optional), the session's user, or anonymous (a guest is no known user). */
 async function validatingCaller(ctx: CheckoutContext, customer: Customer | undefined): Promise<CheckoutCaller> {
   if (ctx.apiKey) return { customer: customer ?? null, ip: ctx.ip, apiKeyId: ctx.apiKey.id };
   return { customer: await resolveShopper(ctx.session?.user), ip: ctx.ip };
 }
 
-/** lock, unlock, redeem: a known customer: the key's named one (required), or the session's. */
+/**
+ * Who pays (lock, unlock, redeem, orders): an API key's named customer (required), else the signed-in
+ * shopper, else the guest of the signed cookie. A guest checks out under its own customer id (locks,
+ * hoarding limit, orders) but is no known user: rules that need one say LOGIN_REQUIRED, and its failed
+ * guesses count against its address.
+ */
 export async function shopperOf(
   ctx: CheckoutContext | TRPCContext,
   customer?: Customer,
@@ -99,14 +105,15 @@ export async function shopperOf(
     return { customer, ip: ctx.ip, apiKeyId: ctx.apiKey.id };
   }
   const shopper = await resolveShopper(ctx.session?.user);
-  if (!shopper) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
-  return { customer: shopper, ip: ctx.ip };
+  if (shopper) return { customer: shopper, ip: ctx.ip };
+  if (ctx.guestId) return { customer: { id: `${GUEST_CUSTOMER_PREFIX}${ctx.guestId}` }, ip: ctx.ip, guest: true };
+  throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
 }
 
 const restMeta = (path: `/${string}`, summary: string) => restRoute("POST", path, "checkout", summary);
 
 export const checkoutRouter = createTRPCRouter({
-  validate: checkoutProcedure
+  validate: validateProcedure
     .meta(restMeta("/checkout/validate", "Quote codes on a cart (read-only)"))
     .input(validateInput)
     .output(Quote)

@@ -36,10 +36,8 @@ export const adminCodesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => setCodeStatus(input, ctx.actor)),
   generate: adminProcedure
     .input(generateCodesInput)
-    .mutation(({ ctx, input }) => startCodeGeneration(input, { userId: ctx.user.id })),
-  import: adminProcedure
-    .input(importCodesInput)
-    .mutation(({ ctx, input }) => startCodeImport(input, { userId: ctx.user.id })),
+    .mutation(({ ctx, input }) => startCodeGeneration(input, actorOf(ctx))),
+  import: adminProcedure.input(importCodesInput).mutation(({ ctx, input }) => startCodeImport(input, actorOf(ctx))),
   // Codes are bearer secrets: exporting them is an admin action, not a viewer's (audit-logged).
   export: adminProcedure.input(exportCodesInput).mutation(({ ctx, input }) => createCodeExport(input, actorOf(ctx))),
 });
