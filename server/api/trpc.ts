@@ -102,7 +102,7 @@ export function apiKeyOf(headers: Headers): string | undefined {
 
 /**
  * Who calls: a request with an API key is that key and nothing else (its session cookie, if any, is
- * ignored, so a key never borrows a browser's rights); a wrong, revoked or expired key is 401, never a
+ * ignored, and so is a guest cookie: a key never borrows a browser's rights); a wrong, revoked or expired key is 401, never a
  * fall-back to anonymous. Each key's calls are rate-limited (policy requestsByApiKey) before any work.
  */
 const authenticate = t.middleware(async ({ ctx, next }) => {
@@ -126,8 +126,8 @@ export const shopperProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.session.user } });
 });
 
-/** The demo checkout's paying parties: a signed-in user, or a guest (its signed cookie). */
-export const checkoutProcedure = publicProcedure.use(({ ctx, next }) => {
+/** The demo storefront's paying parties (orders): a signed-in user, or a guest (its signed cookie). Not API keys. */
+export const storefrontProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FOR_API_KEYS });
   if (!ctx.session?.user?.id && !ctx.guestId)
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or continue as a guest first." });
@@ -156,13 +156,16 @@ function keyActor(apiKey: ApiKeyPrincipal): AdminActor {
   return { userId: null, email: `api-key:${apiKey.name} (${apiKey.prefix}…)`, apiKeyId: apiKey.id };
 }
 
-/** checkout.validate: anyone (anonymous, a session, a guest), or an API key with the checkout scope. */
-export const validateProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Checkout for anyone: anonymous, a session, or an API key with the checkout scope (REST mirror). */
+export const checkoutProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) requireScope(ctx.apiKey, "checkout");
   return next();
 });
 
-/** Checkout that reserves: a signed-in shopper, a guest, or an API key with the checkout scope (naming its customer). */
+/**
+ * Checkout that reserves: a signed-in shopper, a guest (its signed cookie), or an API key with the checkout
+ * scope (naming its customer).
+ */
 export const checkoutCustomerProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.apiKey) requireScope(ctx.apiKey, "checkout");
   else if (!ctx.session?.user?.id && !ctx.guestId)

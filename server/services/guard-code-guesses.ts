@@ -10,10 +10,10 @@ export type CheckoutCaller = {
   /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
   customer: Customer | null;
   ip: string;
-  /** A server-to-server caller: its guesses count against the key, not the address or the customer it names. */
-  apiKeyId?: string;
   /** A guest checkout (its customer id holds locks, but it is no known user): limited like an anonymous caller. */
   guest?: boolean;
+  /** A server-to-server caller: its guesses count against the key, not the address or the customer it names. */
+  apiKeyId?: string;
 };
 
 /**

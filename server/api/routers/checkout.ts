@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { GUEST_CUSTOMER_PREFIX } from "@/server/auth/guest-id";
 import { Cart, Customer, EnteredCodes, Quote } from "@/server/domain/schemas";
 import type { ApiKeyPrincipal } from "@/server/services/authenticate-api-key";
 import type { CheckoutCaller, CheckoutCustomerCaller } from "@/server/services/validate-checkout";
@@ -8,8 +9,7 @@ import { redeemCheckout } from "@/server/services/redeem-checkout";
 import { unlockCheckout } from "@/server/services/unlock-checkout";
 import { resolveShopper } from "@/server/services/resolve-shopper";
 import { validateCheckout } from "@/server/services/validate-checkout";
-import { GUEST_CUSTOMER_PREFIX } from "@/server/auth/guest-id";
-import { checkoutCustomerProcedure, createTRPCRouter, validateProcedure, type TRPCContext } from "../trpc";
+import { checkoutCustomerProcedure, checkoutProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { LockResult, RedeemResult } from "../rest-schemas";
 import { restRoute } from "./admin/rest-route";
 
@@ -80,17 +80,17 @@ function onChannel(ctx: CheckoutContext, cart: Cart): Cart {
   return { ...cart, channel: ctx.apiKey ? ctx.apiKey.channel : STOREFRONT_CHANNEL };
 }
 
-/** validate: the key's named customer (optional), the session's user, or anonymous (a guest is no known user). */
+/** validate: the key's named customer (optional), the session's user, or anonymous. */
 async function validatingCaller(ctx: CheckoutContext, customer: Customer | undefined): Promise<CheckoutCaller> {
   if (ctx.apiKey) return { customer: customer ?? null, ip: ctx.ip, apiKeyId: ctx.apiKey.id };
   return { customer: await resolveShopper(ctx.session?.user), ip: ctx.ip };
 }
 
 /**
- * Who pays (lock, unlock, redeem, orders): an API key's named customer (required), else the signed-in
- * shopper, else the guest of the signed cookie. A guest checks out under its own customer id (locks,
- * hoarding limit, orders) but is no known user: rules that need one say LOGIN_REQUIRED, and its failed
- * guesses count against its address.
+ * lock, unlock, redeem (and the storefront's orders): who pays. The key's named customer (required), else the
+ * signed-in shopper, else the guest of the signed cookie. A guest checks out under its own customer id (locks,
+ * hoarding limit, orders) but is no known user: rules that need one say LOGIN_REQUIRED, and its failed guesses
+ * count against its address.
  */
 export async function shopperOf(
   ctx: CheckoutContext | TRPCContext,
@@ -113,7 +113,7 @@ export async function shopperOf(
 const restMeta = (path: `/${string}`, summary: string) => restRoute("POST", path, "checkout", summary);
 
 export const checkoutRouter = createTRPCRouter({
-  validate: validateProcedure
+  validate: checkoutProcedure
     .meta(restMeta("/checkout/validate", "Quote codes on a cart (read-only)"))
     .input(validateInput)
     .output(Quote)

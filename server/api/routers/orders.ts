@@ -6,7 +6,7 @@ import { holdOrderAgain } from "@/server/services/hold-order-again";
 import { listOrders } from "@/server/services/list-orders";
 import { payOrder } from "@/server/services/pay-order";
 import { placeOrder } from "@/server/services/place-order";
-import { checkoutProcedure, createTRPCRouter } from "../trpc";
+import { storefrontProcedure, createTRPCRouter } from "../trpc";
 import { idempotencyKey, shopperOf } from "./checkout";
 
 export const MAX_ORDER_LINES = 50;
@@ -38,15 +38,17 @@ export const payOrderInput = z.object({
 
 /** The demo checkout's orders: the shopper's (or the guest's) own; prices and channel are decided here. */
 export const ordersRouter = createTRPCRouter({
-  place: checkoutProcedure
+  place: storefrontProcedure
     .input(placeOrderInput)
     .mutation(async ({ ctx, input }) => placeOrder(input, await shopperOf(ctx))),
-  pay: checkoutProcedure.input(payOrderInput).mutation(async ({ ctx, input }) => payOrder(input, await shopperOf(ctx))),
-  holdAgain: checkoutProcedure
+  pay: storefrontProcedure
+    .input(payOrderInput)
+    .mutation(async ({ ctx, input }) => payOrder(input, await shopperOf(ctx))),
+  holdAgain: storefrontProcedure
     .input(z.object({ orderId }))
     .mutation(async ({ ctx, input }) => holdOrderAgain(input, await shopperOf(ctx))),
-  get: checkoutProcedure
+  get: storefrontProcedure
     .input(z.object({ orderId }))
     .query(async ({ ctx, input }) => getOrder(input, (await shopperOf(ctx)).customer.id)),
-  list: checkoutProcedure.query(async ({ ctx }) => listOrders((await shopperOf(ctx)).customer.id)),
+  list: storefrontProcedure.query(async ({ ctx }) => listOrders((await shopperOf(ctx)).customer.id)),
 });
