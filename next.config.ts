@@ -4,8 +4,13 @@ import { API_SECURITY_HEADERS, HSTS_HEADER, pageSecurityHeaders } from "./server
 const dev = process.env.NODE_ENV === "development";
 
 const nextConfig: NextConfig = {
-  // forbidden(): a shopper reaching /admin gets a real 403 page.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden(): a shopper reaching /admin gets a real 403 page.
+    authInterrupts: true,
+    // Off: with Turbopack's dev cache restored from an earlier run, a page opened at the ready line could
+    // reload itself about once a second (every HMR subscription answered with `restart`). docs/dev-server.md
+    turbopackFileSystemCacheForDev: false,
+  },
   serverExternalPackages: ["@node-rs/argon2", "postgres", "pg-boss", "pg"],
   poweredByHeader: false,
   async headers() {

@@ -27,6 +27,12 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
 
 /** The serious and critical accessibility violations (axe-core) on the page as it is now, in words. */
 export async function findAccessibilityViolations(page: Page, testInfo: TestInfo, name: string): Promise<string[]> {
+  // Colours are judged as they end up: wait for finite animations and transitions (spinners loop forever).
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity),
+  );
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   await testInfo.attach(`axe-${name}`, { body: JSON.stringify(bad, null, 2), contentType: "application/json" });

@@ -83,6 +83,9 @@ describe("admin.apiKeys", () => {
     const audit = await getDb().select().from(auditLog).where(eq(auditLog.targetId, key.id));
     expect(audit.map((a) => a.action)).toEqual(["api_key.create"]);
     expect(JSON.stringify(audit)).not.toContain(secret.slice(8));
+    // The audit log filters by it like any other target.
+    const listed2 = await as("viewer").admin.audit.list({ targetType: "api_key", targetId: key.id });
+    expect(listed2.items.map((e) => e.action)).toEqual(["api_key.create"]);
   });
 
   it("lets a viewer see keys but not change them, and refuses bad input with 400", async () => {

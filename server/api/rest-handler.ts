@@ -96,7 +96,8 @@ export async function handleRestRequest(req: Request, opts: { ip: string }): Pro
     }
   }
 
-  const ctx = createTRPCContext({ headers: req.headers, session: null, ip: opts.ip });
+  // No cookie counts here: neither a session nor a guest id (API keys only).
+  const ctx = { ...createTRPCContext({ headers: req.headers, session: null, ip: opts.ip }), guestId: null };
   const call = route.procedure
     .split(".")
     .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as (

@@ -32,9 +32,17 @@ export type RestAnswer = { status: number; body: unknown; headers: Headers };
 export async function rest(
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; rawBody?: string; contentType?: string | null; ip?: string } = {},
+  options: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    contentType?: string | null;
+    ip?: string;
+    cookie?: string;
+  } = {},
 ): Promise<RestAnswer> {
   const headers = new Headers();
+  if (options.cookie) headers.set("cookie", options.cookie);
   if (options.key) headers.set("authorization", `Bearer ${options.key}`);
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined && options.contentType !== null)

@@ -5,6 +5,7 @@
 import { validate } from "@readme/openapi-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
+import { GUEST_COOKIE, mintGuestToken } from "@/server/auth/guest-id";
 import { createCaller } from "./root";
 import { makeKey, demoUserId, rest, unique } from "./rest.fixtures";
 import { restRoutes } from "./rest-handler";
@@ -192,6 +193,12 @@ describe("errors: API.md's shape and statuses", () => {
     expect(noKey.status).toBe(401);
     expect(errorOf(noKey)).toMatchObject({ code: "UNAUTHORIZED" });
     expect((await rest("GET", "/coupons", { key: "cfk_nope" })).status).toBe(401);
+    // Cookies do not count on REST: a guest's signed cookie is not a caller here.
+    const asGuest = await rest("POST", "/checkout/lock", {
+      cookie: `${GUEST_COOKIE}=${mintGuestToken().token}`,
+      body: { codes: ["X1234"], cart: CART, idempotencyKey: "k-12345678" },
+    });
+    expect(asGuest.status).toBe(401);
 
     const invalid = await rest("POST", "/checkout/validate", {
       key: keys.checkout,
