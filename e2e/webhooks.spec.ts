@@ -1,9 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { ADMIN, signIn, snap, VIEWER } from "./fixtures";
+import { ADMIN, expectAccessible, signIn, snap, VIEWER } from "./fixtures";
 
 // A real receiver on 127.0.0.1 (the e2e server allows private webhook URLs: WEBHOOK_ALLOW_PRIVATE_URLS=1).
 const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
@@ -73,10 +72,7 @@ test("an admin registers an endpoint, sees its secret once, sends a test event, 
   expect(received[1]!.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
   await expect(log.getByText("(replay)")).toBeVisible({ timeout: 20_000 });
   await snap(page, testInfo, "webhooks-delivery-log");
-  // No serious or critical accessibility violation.
-  const a11y = await new AxeBuilder({ page }).analyze();
-  const bad = a11y.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  await expectAccessible(page, testInfo, "webhooks");
 
   // Edit its events.
   await row.getByRole("button", { name: `Edit ${receiverUrl}` }).click();
