@@ -1,13 +1,14 @@
-import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import type { Cart, Quote } from "@/server/domain/schemas";
 import { quoteCheckout } from "./checkout-quote";
 import { gateNow } from "./gate/choose-gate";
 import { guardCodeGuesses, type CheckoutCaller } from "./guard-code-guesses";
+import type { CheckoutCustomer } from "./read-order-history";
 
 export type { CheckoutCaller } from "./guard-code-guesses";
 export { guardCodeGuesses };
 
 /** A lock, redeem or unlock: always a known customer. */
-export type CheckoutCustomerCaller = { customer: Customer; ip: string };
+export type CheckoutCustomerCaller = { customer: CheckoutCustomer; ip: string };
 
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.

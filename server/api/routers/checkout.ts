@@ -38,8 +38,8 @@ function customerOf(ctx: TRPCContext) {
   return resolveShopper(ctx.session?.user);
 }
 
-export async function shopperOf(ctx: TRPCContext) {
-  const customer = await customerOf(ctx);
+export function shopperOf(ctx: TRPCContext) {
+  const customer = customerOf(ctx);
   if (!customer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return { customer, ip: ctx.ip };
 }
@@ -52,20 +52,16 @@ export const checkoutRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) =>
       validateCheckout(
         { codes: input.codes, cart: onStorefront(input.cart) },
-        { customer: await customerOf(ctx), ip: ctx.ip },
+        { customer: customerOf(ctx), ip: ctx.ip },
       ),
     ),
   lock: shopperProcedure
     .input(lockInput)
-    .mutation(async ({ ctx, input }) =>
-      lockCheckout({ ...input, cart: onStorefront(input.cart) }, await shopperOf(ctx)),
-    ),
-  unlock: shopperProcedure
-    .input(unlockInput)
-    .mutation(async ({ ctx, input }) => unlockCheckout(input, await shopperOf(ctx))),
+    .mutation(async ({ ctx, input }) => lockCheckout({ ...input, cart: onStorefront(input.cart) }, shopperOf(ctx))),
+  unlock: shopperProcedure.input(unlockInput).mutation(async ({ ctx, input }) => unlockCheckout(input, shopperOf(ctx))),
   redeem: shopperProcedure
     .input(redeemInput)
     .mutation(async ({ ctx, input }) =>
-      redeemCheckout("cart" in input ? { ...input, cart: onStorefront(input.cart) } : input, await shopperOf(ctx)),
+      redeemCheckout("cart" in input ? { ...input, cart: onStorefront(input.cart) } : input, shopperOf(ctx)),
     ),
 });

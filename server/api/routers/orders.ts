@@ -38,13 +38,11 @@ export const payOrderInput = z.object({
 
 /** The demo checkout's orders: the signed-in shopper's own; prices and channel are decided here. */
 export const ordersRouter = createTRPCRouter({
-  place: shopperProcedure
-    .input(placeOrderInput)
-    .mutation(async ({ ctx, input }) => placeOrder(input, await shopperOf(ctx))),
-  pay: shopperProcedure.input(payOrderInput).mutation(async ({ ctx, input }) => payOrder(input, await shopperOf(ctx))),
+  place: shopperProcedure.input(placeOrderInput).mutation(async ({ ctx, input }) => placeOrder(input, shopperOf(ctx))),
+  pay: shopperProcedure.input(payOrderInput).mutation(async ({ ctx, input }) => payOrder(input, shopperOf(ctx))),
   holdAgain: shopperProcedure
     .input(z.object({ orderId }))
-    .mutation(async ({ ctx, input }) => holdOrderAgain(input, await shopperOf(ctx))),
+    .mutation(async ({ ctx, input }) => holdOrderAgain(input, shopperOf(ctx))),
   get: shopperProcedure.input(z.object({ orderId })).query(({ ctx, input }) => getOrder(input, ctx.user.id)),
   list: shopperProcedure.query(({ ctx }) => listOrders(ctx.user.id)),
 });
