@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { HSTS_HEADER, pageSecurityHeaders } from "./server/api/security-headers";
+import { API_SECURITY_HEADERS, HSTS_HEADER, pageSecurityHeaders } from "./server/api/security-headers";
 
 const dev = process.env.NODE_ENV === "development";
 
@@ -10,8 +10,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   async headers() {
     const all = Object.entries(pageSecurityHeaders(dev)).map(([key, value]) => ({ key, value }));
+    const api = Object.entries(API_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
     return [
       { source: "/:path*", headers: all },
+      // JSON answers of the REST mirror get the API set (the later rule wins for the same header).
+      { source: "/api/v1/:path*", headers: api },
+      { source: "/api/openapi.json", headers: api },
       // The front server (tools/serve.ts) sets X-Forwarded-Proto from its socket or a trusted proxy.
       {
         source: "/:path*",

@@ -36,8 +36,13 @@ test("generate 10,000 codes with a live progress bar, download the CSV and redee
   page,
 }, testInfo) => {
   test.setTimeout(240_000);
-  const couponId = await makeCoupon(page, `E2E bulk ${unique()}`);
-  await page.goto(`/admin/generate?couponId=${couponId}`);
+  const couponName = `E2E bulk ${unique()}`;
+  const couponId = await makeCoupon(page, couponName);
+  // From the coupon's page: the coupon comes preselected in the picker.
+  await page.goto(`/admin/coupons/${couponId}`);
+  await page.locator(`a[href="/admin/generate?couponId=${couponId}"]`).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/generate\\?couponId=${couponId}`));
+  await expect(page.getByRole("combobox", { name: "Coupon", exact: true })).toHaveText(couponName);
   await expect(page.getByTestId("entropy-check")).toContainText("Entropy check passed");
   // A guessable shape is refused before submit.
   await page.getByLabel("Random characters (6-16)").fill("6");
@@ -53,6 +58,10 @@ test("generate 10,000 codes with a live progress bar, download the CSV and redee
   await expect(page.getByTestId("job-status")).toHaveText("COMPLETED", { timeout: 180_000 });
   await expect(page.getByTestId("job-percent")).toHaveText("100 %");
   await expect(page.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "100");
+  // The job is in the URL: a reload shows it again.
+  await expect(page).toHaveURL(/[?&]jobId=[0-9a-f-]{36}/);
+  await page.reload();
+  await expect(page.getByTestId("job-status")).toHaveText("COMPLETED");
   await snap(page, testInfo, "generate-completed");
 
   const downloading = page.waitForEvent("download");
@@ -76,13 +85,47 @@ test("generate 10,000 codes with a live progress bar, download the CSV and redee
   expect((await page.request.get(download.url())).status()).toBe(404);
 });
 
+test("cancel a 1,000,000-code job while it runs: none of its codes are kept, and it does not look done", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const couponId = await makeCoupon(page, `E2E cancel ${unique()}`);
+  await page.goto(`/admin/generate?couponId=${couponId}`);
+  await page.getByLabel("How many codes").fill("1000000");
+  await page.getByRole("button", { name: "Generate codes" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("RUNNING", { timeout: 60_000 });
+  await expect(page.getByTestId("job-percent")).not.toHaveText("0 %", { timeout: 60_000 });
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("job-status")).toHaveText("CANCELLED", { timeout: 60_000 });
+  await expect(page.getByTestId("job-message")).toHaveText("Cancelled; none of its codes were kept.");
+  await expect(page.getByTestId("job-progress")).toContainText("drawn, none kept");
+  await snap(page, testInfo, "generate-cancelled");
+  const codes = await page.request.get(
+    `/api/trpc/admin.codes.list?input=${encodeURIComponent(JSON.stringify({ json: { couponId, limit: 5 } }))}`,
+  );
+  expect((await codes.json()).result.data.json.items).toEqual([]);
+});
+
 test("import a file with one bad line: nothing is imported and the line is reported", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  const couponId = await makeCoupon(page, `E2E import ${unique()}`);
   const tag = unique();
+  await makeCoupon(page, `E2E import ${tag}`);
   const file = testInfo.outputPath("codes.csv");
   await fs.writeFile(file, `code\nIMP-${tag}-A\nnot a code!\nIMP-${tag}-B\n`);
-  await page.goto(`/admin/import?couponId=${couponId}`);
+  // The coupon is chosen with the keyboard alone: open the picker, search by name, Enter.
+  await page.goto("/admin/import");
+  await expect(page.getByRole("button", { name: "Import" })).toBeDisabled();
+  const picker = page.getByRole("combobox", { name: "Coupon", exact: true });
+  await expect(picker).toHaveText("Choose a coupon…");
+  await picker.focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(`E2E import ${tag}`);
+  await expect(page.getByRole("option")).toHaveCount(1);
+  await expect(page.getByRole("option")).toContainText(`E2E import ${tag}`);
+  await snap(page, testInfo, "import-coupon-picker");
+  await page.keyboard.press("Enter");
+  await expect(picker).toHaveText(`E2E import ${tag}`);
+  await expect(picker).toBeFocused();
   await page.getByLabel("CSV file").setInputFiles(file);
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("FAILED", { timeout: 60_000 });
@@ -98,8 +141,10 @@ test("import a file with one bad line: nothing is imported and the line is repor
 
 test("create a book, fill it with codes and assign one to a shopper", async ({ page }, testInfo) => {
   test.setTimeout(180_000);
-  const couponId = await makeCoupon(page, `E2E book ${unique()}`);
+  const couponName = `E2E book ${unique()}`;
+  const couponId = await makeCoupon(page, couponName);
   await page.goto(`/admin/books?couponId=${couponId}`);
+  await expect(page.getByRole("combobox", { name: "Coupon", exact: true })).toHaveText(couponName);
   const name = `Welcome ${unique()}`;
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Codes per user").fill("1");

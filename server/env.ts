@@ -92,6 +92,11 @@ export const envSchema = z
     RATE_LIMIT_SIGN_IN_PER_ACCOUNT: intFrom(10, 1, 100_000),
     RATE_LIMIT_SIGN_IN_PER_IP: intFrom(50, 1, 1_000_000),
     RATE_LIMIT_SIGN_IN_WINDOW_SECONDS: intFrom(900, 1, 86_400),
+    /** New guest ids one address may start per hour (each guest holds its own live locks). */
+    RATE_LIMIT_GUEST_IDS_PER_IP: intFrom(20, 1, 1_000_000),
+    RATE_LIMIT_API_KEY_REQUESTS: intFrom(1_200, 1, 10_000_000),
+    RATE_LIMIT_API_KEY_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+    RATE_LIMIT_FAILED_CODES_PER_API_KEY: intFrom(1_000, 1, 10_000_000),
     /** Which peers may tell the client address (X-Forwarded-For): none by default (README, Production). */
     TRUST_PROXY: trustProxy,
     /** A configured DATABASE_URL gets the demo accounts and coupons only with SEED_DEMO=1. */

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/server/auth/password";
 import { env } from "@/server/env";
 import { startLocalServices } from "./local-services";
-import { DEMO_ACCOUNTS, DEMO_COUPONS, DEMO_PRODUCTS } from "@/server/db/demo-data";
+import { DEMO_ACCOUNTS, DEMO_BOOK, DEMO_COUPONS, DEMO_PRODUCTS } from "@/server/db/demo-data";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUN = Math.random().toString(36).slice(2, 8);
@@ -152,8 +152,9 @@ describe("a production database", () => {
     const shoppers = DEMO_ACCOUNTS.filter((a) => a.role === "shopper").length;
     expect(await counts(url)).toMatchObject({
       users: DEMO_ACCOUNTS.length,
-      coupons: DEMO_COUPONS.length + 1,
-      codes: DEMO_COUPONS.length + shoppers,
+      // + the wallet coupon (one code per shopper) and the claimable book's coupon (its codes)
+      coupons: DEMO_COUPONS.length + 2,
+      codes: DEMO_COUPONS.length + shoppers + DEMO_BOOK.codes,
       products: DEMO_PRODUCTS.length,
     });
   });

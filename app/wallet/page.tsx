@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { ClaimBooks } from "@/components/wallet/claim-books";
 import { WalletList } from "@/components/wallet/wallet-list";
 import { auth } from "@/server/auth";
 
@@ -13,11 +14,16 @@ export default async function WalletPage() {
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Your wallet</h1>
         <p className="text-muted-foreground text-sm">
-          Codes given to you personally. Apply one to your cart in a click. (Claiming a code from a coupon book comes
-          with books.)
+          Codes given to you personally, and books you may claim a code from. Apply one to your cart in a click.
         </p>
       </div>
-      <WalletList />
+      <ClaimBooks />
+      <section aria-labelledby="wallet-codes-heading" className="space-y-3">
+        <h2 id="wallet-codes-heading" className="text-lg font-semibold">
+          Your codes
+        </h2>
+        <WalletList />
+      </section>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import {
   Gauge,
   History,
   KeyRound,
+  KeySquare,
   ReceiptText,
   Sparkles,
   TicketPercent,
@@ -25,6 +26,7 @@ const ITEMS = [
   { href: "/admin/redemptions", label: "Redemptions", icon: ReceiptText },
   { href: "/admin/analytics", label: "Analytics", icon: ChartLine },
   { href: "/admin/audit", label: "Audit log", icon: History },
+  { href: "/admin/api-keys", label: "API keys", icon: KeySquare },
 ];
 
 export function AdminNav() {

@@ -14,6 +14,7 @@ import { AUDIT_TARGET_TYPES } from "@/server/domain/admin-inputs";
 import { formatDate } from "@/server/domain/describe-coupon";
 import { AuditChanges } from "./audit-changes";
 import { DataTable, type AdminColumn } from "./data-table";
+import { DateRangeFilter } from "./date-range-filter";
 import { KeysetPager } from "./keyset-pager";
 import { EmptyState, ErrorState, TableSkeleton } from "./states";
 
@@ -173,24 +174,11 @@ export function AuditList() {
             onKeyDown={(e) => e.key === "Enter" && void setFilters({ target: e.currentTarget.value.trim(), pages: [] })}
           />
         </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor="filter-from">From</Label>
-          <Input
-            id="filter-from"
-            type="date"
-            value={filters.from}
-            onChange={(e) => void setFilters({ from: e.target.value, pages: [] })}
-          />
-        </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor="filter-to">To</Label>
-          <Input
-            id="filter-to"
-            type="date"
-            value={filters.to}
-            onChange={(e) => void setFilters({ to: e.target.value, pages: [] })}
-          />
-        </div>
+        <DateRangeFilter
+          from={filters.from}
+          to={filters.to}
+          onChange={(range) => void setFilters({ ...range, pages: [] })}
+        />
         {filtered && (
           <Button
             variant="ghost"

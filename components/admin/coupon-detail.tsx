@@ -71,6 +71,11 @@ export function CouponDetail({ id }: { id: string }) {
               )}
               {!archived && (
                 <Button variant="outline" asChild>
+                  <Link href={`/admin/import?couponId=${c.id}`}>Import codes</Link>
+                </Button>
+              )}
+              {!archived && (
+                <Button variant="outline" asChild>
                   <Link href={`/admin/books?couponId=${c.id}`}>Books</Link>
                 </Button>
               )}

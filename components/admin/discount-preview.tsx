@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { CreateCouponInput } from "@/server/domain/admin-inputs";
 import { formatAmount } from "@/server/domain/describe-coupon";
 import { DEFAULT_MAX_CODES_PER_CART, quote, type Coupon } from "@/server/domain/quote";
@@ -57,51 +57,56 @@ export function DiscountPreview({ input }: { input: CreateCouponInput | null }) 
             </TabsTrigger>
           ))}
         </TabsList>
+        {/* One panel per tab (the triggers' aria-controls point at them); only the chosen one is mounted. */}
+        {Object.keys(SAMPLE_CARTS).map((key) => (
+          <TabsContent key={key} value={key}>
+            {!result ? (
+              <p className="text-muted-foreground mt-4 text-sm">Fill in the required fields to see the discount.</p>
+            ) : (
+              <dl className="mt-4 space-y-1.5 text-sm">
+                {sample.cart.items.map((item) => {
+                  const off = result.applied[0]?.lines.find((l) => l.productId === item.productId)?.amount ?? 0;
+                  return (
+                    <div key={item.productId} className="flex justify-between gap-2">
+                      <dt className="text-muted-foreground">{sample.names[item.productId]}</dt>
+                      <dd>
+                        {off > 0 && <span className="text-success mr-2">−{money(off)}</span>}
+                        {money(item.unitPrice * item.quantity)}
+                      </dd>
+                    </div>
+                  );
+                })}
+                <div className="flex justify-between gap-2">
+                  <dt className="text-muted-foreground">Shipping</dt>
+                  <dd>
+                    {result.shippingDiscount > 0 ? (
+                      <>
+                        <span className="text-muted-foreground mr-2 line-through">{money(result.shipping)}</span>Free
+                      </>
+                    ) : (
+                      money(result.shipping)
+                    )}
+                  </dd>
+                </div>
+                <div className="flex justify-between gap-2 border-t pt-2 font-medium">
+                  <dt>Discount</dt>
+                  <dd data-testid="preview-discount">{money(result.discountTotal + result.shippingDiscount)}</dd>
+                </div>
+                <div className="flex justify-between gap-2 font-semibold">
+                  <dt>Total</dt>
+                  <dd data-testid="preview-total">{money(result.total)}</dd>
+                </div>
+                {result.rejected.map((r) => (
+                  <p key={r.reason} className="pt-2" role="status">
+                    <Badge variant="warning">{r.reason}</Badge>{" "}
+                    <span className="text-muted-foreground">{REASON_MESSAGES[r.reason]}</span>
+                  </p>
+                ))}
+              </dl>
+            )}
+          </TabsContent>
+        ))}
       </Tabs>
-      {!result ? (
-        <p className="text-muted-foreground mt-4 text-sm">Fill in the required fields to see the discount.</p>
-      ) : (
-        <dl className="mt-4 space-y-1.5 text-sm">
-          {sample.cart.items.map((item) => {
-            const off = result.applied[0]?.lines.find((l) => l.productId === item.productId)?.amount ?? 0;
-            return (
-              <div key={item.productId} className="flex justify-between gap-2">
-                <dt className="text-muted-foreground">{sample.names[item.productId]}</dt>
-                <dd>
-                  {off > 0 && <span className="text-success mr-2">−{money(off)}</span>}
-                  {money(item.unitPrice * item.quantity)}
-                </dd>
-              </div>
-            );
-          })}
-          <div className="flex justify-between gap-2">
-            <dt className="text-muted-foreground">Shipping</dt>
-            <dd>
-              {result.shippingDiscount > 0 ? (
-                <>
-                  <span className="text-muted-foreground mr-2 line-through">{money(result.shipping)}</span>Free
-                </>
-              ) : (
-                money(result.shipping)
-              )}
-            </dd>
-          </div>
-          <div className="flex justify-between gap-2 border-t pt-2 font-medium">
-            <dt>Discount</dt>
-            <dd data-testid="preview-discount">{money(result.discountTotal + result.shippingDiscount)}</dd>
-          </div>
-          <div className="flex justify-between gap-2 font-semibold">
-            <dt>Total</dt>
-            <dd data-testid="preview-total">{money(result.total)}</dd>
-          </div>
-          {result.rejected.map((r) => (
-            <p key={r.reason} className="pt-2" role="status">
-              <Badge variant="warning">{r.reason}</Badge>{" "}
-              <span className="text-muted-foreground">{REASON_MESSAGES[r.reason]}</span>
-            </p>
-          ))}
-        </dl>
-      )}
     </Card>
   );
 }

@@ -8,6 +8,7 @@ import { useTRPC } from "@/components/providers/trpc-provider";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { DateRangeFilter } from "./date-range-filter";
 import { KeysetPager } from "./keyset-pager";
 import { RedemptionsTable } from "./redemptions-table";
 import { EmptyState, ErrorState, TableSkeleton } from "./states";
@@ -70,24 +71,11 @@ export function RedemptionsList() {
         {field("order", "Order", "order id")}
         {field("customer", "Customer", "customer id")}
         {field("coupon", "Coupon id", "uuid")}
-        <div className="grid gap-1.5">
-          <Label htmlFor="filter-from">From</Label>
-          <Input
-            id="filter-from"
-            type="date"
-            value={filters.from}
-            onChange={(e) => void setFilters({ from: e.target.value, pages: [] })}
-          />
-        </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor="filter-to">To</Label>
-          <Input
-            id="filter-to"
-            type="date"
-            value={filters.to}
-            onChange={(e) => void setFilters({ to: e.target.value, pages: [] })}
-          />
-        </div>
+        <DateRangeFilter
+          from={filters.from}
+          to={filters.to}
+          onChange={(range) => void setFilters({ ...range, pages: [] })}
+        />
         {filtered && (
           <Button
             variant="ghost"

@@ -30,7 +30,7 @@ export function SystemStatus() {
               <div key={name} className="flex items-center justify-between">
                 <dt className="font-medium capitalize">{name}</dt>
                 <dd className="flex items-center gap-2">
-                  {dep.latencyMs !== undefined && <span className="text-slate-400">{dep.latencyMs} ms</span>}
+                  {dep.latencyMs !== undefined && <span className="text-muted-foreground">{dep.latencyMs} ms</span>}
                   <Badge tone={TONE[dep.status]} data-testid={`status-${name}`}>
                     {dep.status}
                   </Badge>

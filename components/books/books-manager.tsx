@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { CouponPicker } from "@/components/admin/coupon-picker";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -61,8 +62,8 @@ function CreateBookForm({ onCreated }: { onCreated: (id: string) => void }) {
           }}
         >
           <div className="space-y-1.5">
-            <Label htmlFor="book-coupon">Coupon id</Label>
-            <Input id="book-coupon" value={couponId} onChange={(e) => setCouponId(e.target.value)} />
+            <Label htmlFor="book-coupon">Coupon</Label>
+            <CouponPicker id="book-coupon" value={couponId} onChange={setCouponId} />
           </div>
           <div className="space-y-1.5">
             <Label htmlFor="book-name">Name</Label>

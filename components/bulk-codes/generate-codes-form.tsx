@@ -4,6 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { BookSelect } from "@/components/admin/book-select";
+import { CouponPicker } from "@/components/admin/coupon-picker";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -11,6 +13,7 @@ import { Input, Label } from "@/components/ui/input";
 import { DEFAULT_CODE_ALPHABET, MAX_CODES_PER_JOB, planCodeGeneration } from "@/server/domain/code-generator";
 import { generateCodesInput } from "@/server/domain/code-job-inputs";
 import { JobProgress } from "./job-progress";
+import { useJobIdInUrl } from "./use-job-id-in-url";
 
 type Fields = {
   couponId: string;
@@ -61,7 +64,7 @@ export function GenerateCodesForm() {
     suffix: "",
     maxRedemptions: "1",
   });
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [jobId, setJobId] = useJobIdInUrl();
   const set = (key: keyof Fields) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setFields((f) => ({ ...f, [key]: event.target.value }));
 
@@ -115,8 +118,27 @@ export function GenerateCodesForm() {
               if (parsed.success) generate.mutate(parsed.data);
             }}
           >
-            {field("couponId", "Coupon id", { placeholder: "the coupon's UUID" })}
-            {field("bookId", "Book id (optional)", { placeholder: "put the codes into this book" })}
+            <div className="space-y-1.5">
+              <Label htmlFor="gen-couponId">Coupon</Label>
+              <CouponPicker
+                id="gen-couponId"
+                value={fields.couponId}
+                onChange={(couponId) => setFields((f) => ({ ...f, couponId, bookId: "" }))}
+                invalid={fields.couponId !== "" && errors.has("couponId")}
+              />
+              {fields.couponId !== "" && errors.has("couponId") && (
+                <p className="text-destructive text-sm">{errors.get("couponId")}</p>
+              )}
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor="gen-bookId">Book (optional)</Label>
+              <BookSelect
+                id="gen-bookId"
+                couponId={fields.couponId}
+                value={fields.bookId}
+                onChange={(bookId) => setFields((f) => ({ ...f, bookId }))}
+              />
+            </div>
             {field("count", "How many codes", { inputMode: "numeric" })}
             {field("maxRedemptions", "Uses per code", { inputMode: "numeric" })}
             <fieldset className="space-y-2 sm:col-span-2">

@@ -4,6 +4,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { BookSelect } from "@/components/admin/book-select";
+import { CouponPicker } from "@/components/admin/coupon-picker";
 import { useTRPC } from "@/components/providers/trpc-provider";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -11,6 +13,7 @@ import { Input, Label } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { importCodesInput } from "@/server/domain/code-job-inputs";
 import { JobProgress } from "./job-progress";
+import { useJobIdInUrl } from "./use-job-id-in-url";
 
 async function uploadFile(file: File): Promise<string> {
   const response = await fetch("/api/admin/uploads", {
@@ -30,7 +33,7 @@ export function ImportCodesForm() {
   const [couponId, setCouponId] = useState(params.get("couponId") ?? "");
   const [bookId, setBookId] = useState(params.get("bookId") ?? "");
   const [file, setFile] = useState<File | null>(null);
-  const [jobId, setJobId] = useState<string | null>(null);
+  const [jobId, setJobId] = useJobIdInUrl();
   const [uploading, setUploading] = useState(false);
   const start = useMutation(
     trpc.admin.codes.import.mutationOptions({
@@ -79,12 +82,19 @@ export function ImportCodesForm() {
         <CardContent>
           <form className="grid gap-4 sm:grid-cols-2" onSubmit={submit}>
             <div className="space-y-1.5">
-              <Label htmlFor="imp-coupon">Coupon id</Label>
-              <Input id="imp-coupon" value={couponId} onChange={(e) => setCouponId(e.target.value)} />
+              <Label htmlFor="imp-coupon">Coupon</Label>
+              <CouponPicker
+                id="imp-coupon"
+                value={couponId}
+                onChange={(next) => {
+                  setCouponId(next);
+                  setBookId("");
+                }}
+              />
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor="imp-book">Book id (optional)</Label>
-              <Input id="imp-book" value={bookId} onChange={(e) => setBookId(e.target.value)} />
+              <Label htmlFor="imp-book">Book (optional)</Label>
+              <BookSelect id="imp-book" couponId={couponId} value={bookId} onChange={setBookId} />
             </div>
             <div className="space-y-1.5 sm:col-span-2">
               <Label htmlFor="imp-file">CSV file</Label>

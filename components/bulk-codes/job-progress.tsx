@@ -75,8 +75,15 @@ export function JobProgress({ jobId, canExport = true }: { jobId: string; canExp
           aria-valuenow={j.percent}
           className="bg-muted h-3 w-full overflow-hidden rounded-full"
         >
+          {/* A job that stopped keeps none of its work: its bar is struck through in grey, never a partial "done". */}
           <div
-            className={j.status === "FAILED" ? "bg-destructive h-full" : "bg-primary h-full transition-[width]"}
+            className={
+              j.status === "FAILED"
+                ? "bg-destructive/60 h-full"
+                : j.status === "CANCELLED"
+                  ? "h-full bg-slate-400 bg-[repeating-linear-gradient(135deg,transparent_0_6px,rgb(255_255_255/0.5)_6px_12px)]"
+                  : "bg-primary h-full transition-[width]"
+            }
             style={{ width: `${j.percent}%` }}
           />
         </div>
@@ -84,6 +91,7 @@ export function JobProgress({ jobId, canExport = true }: { jobId: string; canExp
           <span data-testid="job-percent">{j.percent} %</span>
           <span>
             {j.done.toLocaleString("en-US")} of {j.total.toLocaleString("en-US")} {noun}
+            {(j.status === "CANCELLED" || j.status === "FAILED") && j.kind === "GENERATE" && " drawn, none kept"}
           </span>
           {j.codesPerSecond !== null && (
             <span>

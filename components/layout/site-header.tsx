@@ -1,11 +1,12 @@
 import Link from "next/link";
 import { auth } from "@/server/auth";
+import { currentGuestId } from "@/server/auth/current-guest";
 import { isStaff } from "@/server/auth/roles";
 import { Badge } from "@/components/ui/badge";
 import { CartLink } from "@/components/shop/cart-link";
 
 export async function SiteHeader() {
-  const session = await auth();
+  const [session, guestId] = await Promise.all([auth(), currentGuestId()]);
   const user = session?.user;
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -21,15 +22,15 @@ export async function SiteHeader() {
             <Link href="/" className="hover:text-slate-900">
               Shop
             </Link>
+            {(user || guestId) && (
+              <Link href="/orders" className="hover:text-slate-900">
+                Orders
+              </Link>
+            )}
             {user && (
-              <>
-                <Link href="/orders" className="hover:text-slate-900">
-                  Orders
-                </Link>
-                <Link href="/wallet" className="hover:text-slate-900">
-                  Wallet
-                </Link>
-              </>
+              <Link href="/wallet" className="hover:text-slate-900">
+                Wallet
+              </Link>
             )}
             {isStaff(user?.role) && (
               <Link href="/admin" className="hover:text-slate-900">
@@ -55,12 +56,19 @@ export async function SiteHeader() {
               </Link>
             </>
           ) : (
-            <Link
-              href="/sign-in"
-              className="bg-brand-600 hover:bg-brand-700 rounded-lg px-3 py-1.5 font-semibold text-white"
-            >
-              Sign in
-            </Link>
+            <>
+              {guestId && (
+                <span className="hidden text-slate-600 sm:inline" data-testid="current-guest">
+                  Guest
+                </span>
+              )}
+              <Link
+                href="/sign-in"
+                className="bg-brand-600 hover:bg-brand-700 rounded-lg px-3 py-1.5 font-semibold text-white"
+              >
+                Sign in
+              </Link>
+            </>
           )}
         </div>
       </div>

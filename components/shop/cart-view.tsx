@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { CreditCard, LogIn, Minus, Plus, ShoppingBag, Trash2 } from "lucide-react";
+import { CreditCard, LogIn, Minus, Plus, ShoppingBag, Trash2, UserRound } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useMemo, useState } from "react";
@@ -43,7 +43,16 @@ export const CART_PATH = "/cart";
 const SIGN_IN_HREF = `/sign-in?callbackUrl=${encodeURIComponent(CART_PATH)}`;
 
 /** The cart page: lines, shipping, promotion codes with a live quote, the simulated payment and "Place order". */
-export function CartView({ products, signedIn }: { products: ShopProduct[]; signedIn: boolean }) {
+export function CartView({
+  products,
+  signedIn,
+  guest,
+}: {
+  products: ShopProduct[];
+  signedIn: boolean;
+  /** The browser has a guest checkout id already (POST /api/guest). */
+  guest: boolean;
+}) {
   const cart = useCart();
   const router = useRouter();
   const trpc = useTRPC();
@@ -51,6 +60,9 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
   const [payment, setPayment] = useState<Payment>("approve");
   const [placeError, setPlaceError] = useState<{ message: string; rejected: RejectedCode[] } | null>(null);
   const [status, setStatus] = useState("");
+  const [isGuest, setIsGuest] = useState(guest);
+  const [startingGuest, setStartingGuest] = useState(false);
+  const canPlace = signedIn || isGuest;
   const shippingGroupId = useId();
   const paymentGroupId = useId();
 
@@ -82,6 +94,27 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
   const place = useMutation(trpc.orders.place.mutationOptions());
   const pay = useMutation(trpc.orders.pay.mutationOptions());
   const busy = place.isPending || pay.isPending;
+
+  async function continueAsGuest() {
+    setStartingGuest(true);
+    setPlaceError(null);
+    try {
+      const response = await fetch("/api/guest", { method: "POST" });
+      if (!response.ok) {
+        const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+        throw new Error(body?.error?.message ?? "Could not start a guest checkout; try again.");
+      }
+      setIsGuest(true);
+      setStatus("Checking out as a guest.");
+      router.refresh();
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : "Could not start a guest checkout; try again.";
+      setPlaceError({ message, rejected: [] });
+      setStatus(message);
+    } finally {
+      setStartingGuest(false);
+    }
+  }
 
   async function placeOrder() {
     if (busy || !checkoutCart) return;
@@ -249,11 +282,11 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
           <CardTitle>Order summary</CardTitle>
           {!signedIn && (
             <CardDescription>
-              Shopping as a guest. Some codes are for members only;{" "}
+              {isGuest ? "Checking out as a guest." : "Shopping as a guest."} Some codes are for members only;{" "}
               <Link href={SIGN_IN_HREF} className="text-primary font-medium underline underline-offset-2">
                 sign in
               </Link>{" "}
-              to use them and to place the order.
+              to use them{isGuest ? "." : ", or continue as a guest to place the order."}
             </CardDescription>
           )}
         </CardHeader>
@@ -293,7 +326,7 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
               )}
             </div>
           )}
-          {signedIn ? (
+          {canPlace ? (
             <Button
               size="lg"
               className="w-full"
@@ -305,11 +338,16 @@ export function CartView({ products, signedIn }: { products: ShopProduct[]; sign
               {busy ? "Placing order…" : `Place order · ${formatMoney(quote?.total ?? 0, currency)}`}
             </Button>
           ) : (
-            <Button size="lg" className="w-full" asChild>
-              <Link href={SIGN_IN_HREF}>
-                <LogIn aria-hidden /> Sign in to place your order
-              </Link>
-            </Button>
+            <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-1">
+              <Button size="lg" asChild>
+                <Link href={SIGN_IN_HREF}>
+                  <LogIn aria-hidden /> Sign in to place your order
+                </Link>
+              </Button>
+              <Button size="lg" variant="outline" onClick={continueAsGuest} disabled={startingGuest}>
+                <UserRound aria-hidden /> {startingGuest ? "Starting…" : "Continue as guest"}
+              </Button>
+            </div>
           )}
           <p id="place-order-note" className="text-muted-foreground text-xs">
             Codes that are not applied are left out of the order. Placing the order holds the applied codes while the

@@ -9,11 +9,12 @@ export const badgeVariants = cva(
       variant: {
         default: "border-transparent bg-primary text-primary-foreground",
         secondary: "border-transparent bg-secondary text-secondary-foreground",
-        destructive: "border-transparent bg-destructive/10 text-destructive",
+        // Text a shade darker than the tint it sits on: at least 4.5:1 (WCAG AA) on the tinted background.
+        destructive: "border-transparent bg-destructive/10 text-red-700 dark:text-red-300",
         outline: "text-foreground",
-        success: "border-transparent bg-success/12 text-success",
-        warning: "border-transparent bg-warning/15 text-warning",
-        info: "border-transparent bg-primary/10 text-primary",
+        success: "border-transparent bg-success/12 text-emerald-800 dark:text-emerald-300",
+        warning: "border-transparent bg-warning/15 text-amber-800 dark:text-amber-300",
+        info: "border-transparent bg-primary/10 text-primary dark:text-blue-300",
       },
     },
     defaultVariants: { variant: "default" },

@@ -10,23 +10,16 @@ import { cartActions, useCart } from "@/components/shop/cart-store";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { formatMoney } from "@/components/ui/format-money";
 import { Skeleton } from "@/components/ui/skeleton";
+import { describeCouponValue } from "./describe-coupon-value";
 
-// The darker text keeps a 4.5:1 contrast on the badges' light backgrounds (WCAG AA).
 const STATE = {
-  ASSIGNED: { label: "Ready to use", variant: "success", className: "text-emerald-800" },
-  AVAILABLE: { label: "Ready to use", variant: "success", className: "text-emerald-800" },
-  LOCKED: { label: "Held by a checkout", variant: "warning", className: "text-amber-800" },
-  REDEEMED: { label: "Used", variant: "secondary", className: "" },
-  DISABLED: { label: "No longer active", variant: "destructive", className: "text-red-700" },
+  ASSIGNED: { label: "Ready to use", variant: "success" },
+  AVAILABLE: { label: "Ready to use", variant: "success" },
+  LOCKED: { label: "Held by a checkout", variant: "warning" },
+  REDEEMED: { label: "Used", variant: "secondary" },
+  DISABLED: { label: "No longer active", variant: "destructive" },
 } as const;
-
-function describeValue(coupon: { kind: string; value: number | null; currency: string | null }): string {
-  if (coupon.kind === "FREE_SHIPPING") return "Free shipping";
-  if (coupon.kind === "PERCENT") return `${(coupon.value ?? 0) / 100} % off`;
-  return `${formatMoney(coupon.value ?? 0, coupon.currency ?? "USD")} off`;
-}
 
 /** The shopper's assigned codes (wallet.list), each with a copy button and "Apply to cart". */
 export function WalletList() {
@@ -48,7 +41,7 @@ export function WalletList() {
       <Card className="text-center">
         <Ticket className="text-muted-foreground mx-auto size-10" aria-hidden />
         <p className="mt-3 font-medium">Your wallet is empty</p>
-        <p className="text-muted-foreground text-sm">Codes given to you personally will show here.</p>
+        <p className="text-muted-foreground text-sm">Codes given to you, or claimed from a book, will show here.</p>
       </Card>
     );
 
@@ -66,9 +59,7 @@ export function WalletList() {
                   <p className="font-semibold">{entry.coupon.name}</p>
                   <p className="text-muted-foreground text-sm">{entry.coupon.description}</p>
                 </div>
-                <Badge variant={STATE[entry.state].variant} className={STATE[entry.state].className}>
-                  {STATE[entry.state].label}
-                </Badge>
+                <Badge variant={STATE[entry.state].variant}>{STATE[entry.state].label}</Badge>
               </div>
               <div className="flex items-center gap-2">
                 <code className="bg-muted rounded-md px-2 py-1 font-mono text-sm font-semibold tracking-wide">
@@ -86,7 +77,9 @@ export function WalletList() {
                 >
                   {copied === entry.code ? <Check aria-hidden /> : <Copy aria-hidden />}
                 </Button>
-                <span className="ml-auto text-sm font-medium text-emerald-700">{describeValue(entry.coupon)}</span>
+                <span className="ml-auto text-sm font-medium text-emerald-700">
+                  {describeCouponValue(entry.coupon)}
+                </span>
               </div>
               <p className="text-muted-foreground text-xs">
                 {entry.usesLeft === null

@@ -1,4 +1,4 @@
-// Fuzzes the inputs of the tRPC procedures through the real fetch adapter (SPEC "Security"):
+// Fuzzes the inputs of every tRPC procedure (through the real fetch adapter) and every REST route (SPEC "Security"):
 // every answer is 2xx or 4xx, never 5xx; a 4xx carries a clear message (and zodError for
 // input errors); bad input changes nothing in the database.
 
@@ -18,6 +18,8 @@ import { parseCode } from "@/server/domain/code-format";
 import { MAX_MONEY_MINOR } from "@/server/domain/money";
 import { REASON_MESSAGES } from "@/server/domain/reasons";
 import { appRouter } from "./root";
+import { makeKey, rest, type RestAnswer } from "./rest.fixtures";
+import { restRoutes } from "./rest-handler";
 import { callTrpcHttp, sessionFor } from "./test-http";
 import { createTRPCContext } from "./trpc";
 
@@ -1343,6 +1345,134 @@ describe("auth comes before input, and never answers 5xx", () => {
       await expectContract({ path, who, body: "{not json", label: "auth malformed" }, { statuses: [status] });
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every procedure and every REST route
+// ---------------------------------------------------------------------------------------------
+
+const ANY_CLIENT_STATUS = [200, 400, 401, 403, 404, 405, 409, 413, 415, 422, 429] as const;
+type ProcedureRecord = Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>;
+const EVERY_PROCEDURE = Object.entries(appRouter._def.procedures as unknown as ProcedureRecord);
+
+describe("every procedure: fuzzed whole inputs answer 2xx or a clear 4xx, never 5xx", () => {
+  // The four above are fuzzed in depth (and may create rows); the rest get whole-input fuzzing here.
+  const others = EVERY_PROCEDURE.filter(([path]) => !(path in METHOD_OF));
+
+  it("covers every procedure of the router", () => {
+    expect(others.length + PATHS.length).toBe(EVERY_PROCEDURE.length);
+    expect(EVERY_PROCEDURE.length).toBeGreaterThan(30);
+  });
+
+  it.each(others)("%s", async (path, procedure) => {
+    const method = procedure._def.type === "query" ? "GET" : "POST";
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom<Who>("anon", "shopper", "admin"), nastyValue, async (who, nasty) => {
+        const body = wholeBody(nasty);
+        requests += 1;
+        const answer = await callTrpcHttp(path, { session: sessionOf(who), rawBody: body, method, ip: freshIp() });
+        const problems = problemsOf(answer, { statuses: ANY_CLIENT_STATUS, inputError: true });
+        if (problems.length > 0) {
+          findings.push({
+            call: `${who} ${method} ${path} body=${clip(body, 400)}`,
+            status: answer.status,
+            problems,
+            body: clip(JSON.stringify(answer.body), 1_500),
+          });
+          throw new Error(
+            `${problems.join("; ")}\n  request: ${who} ${method} ${path} ${clip(body, 400)}\n  answer ${answer.status}: ${clip(JSON.stringify(answer.body), 1_500)}`,
+          );
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe("every REST route: fuzzed bodies, queries and path parameters answer 2xx or API.md's 4xx, never 5xx", () => {
+  let key = "";
+  beforeAll(async () => {
+    key = await makeKey(["checkout", "admin:read", "admin:write"]);
+  });
+
+  /** Why a REST answer breaks the contract (API.md: `{ error: { code, reason?, message, details? } }`). */
+  function restProblems(answer: RestAnswer): string[] {
+    const problems: string[] = [];
+    if (!(ANY_CLIENT_STATUS as readonly number[]).includes(answer.status)) problems.push(`status ${answer.status}`);
+    if (answer.headers.get("content-type") !== "application/json") problems.push("not JSON");
+    if (answer.status < 400) return problems;
+    const error = isRecord(answer.body) && isRecord(answer.body.error) ? answer.body.error : undefined;
+    if (!error) return [...problems, "no error object"];
+    if (typeof error.code !== "string" || HTTP_OF_CODE[error.code] !== answer.status)
+      problems.push(`code ${String(error.code)} does not map to ${answer.status}`);
+    if (typeof error.message !== "string" || error.message.trim() === "" || UNCLEAR_MESSAGE.test(error.message))
+      problems.push(`unclear message ${JSON.stringify(error.message)}`);
+    if (answer.status === 429 && error.reason !== "RATE_LIMITED") problems.push("429 without RATE_LIMITED");
+    return problems;
+  }
+
+  // A path parameter: a UUID, any text (sent encoded), or raw bytes no decoder accepts (sent as they are).
+  const segment = fc.oneof(
+    fc.uuid(),
+    fc
+      .string({ unit: weirdChar, minLength: 1, maxLength: 40 })
+      // A lone surrogate has no UTF-8 form: such text goes as its raw bytes' nearest, "%ED%A0%80".
+      .map((text) => {
+        try {
+          return encodeURIComponent(text);
+        } catch {
+          return "%ED%A0%80";
+        }
+      }),
+    fc.constantFrom("%", "%E0%A4%A", "%FF", "%00", "%C0%AF", "..", "%2F", "%252F"),
+  );
+  const query = fc.dictionary(
+    fc.constantFrom("search", "status", "kind", "window", "sort", "direction", "cursor", "limit", "__proto__", "x"),
+    fc.oneof(fc.string({ unit: weirdChar, maxLength: 30 }), fc.integer().map(String), fc.constant("")),
+  );
+
+  it.each(restRoutes().map((route) => [`${route.method} ${route.path}`, route] as const))(
+    "%s",
+    async (_name, route) => {
+      await fc.assert(
+        fc.asyncProperty(segment, nastyValue, query, async (param, nasty, params) => {
+          const path = route.path.replace(/\{\w+\}/g, () => param);
+          const body =
+            "raw" in nasty
+              ? RAW_VALUES[nasty.raw]!
+              : "delete" in nasty
+                ? ""
+                : jsonText("special" in nasty ? SPECIAL_VALUES[nasty.special]!() : nasty.value);
+          const search = new URLSearchParams(params as Record<string, string>).toString();
+          requests += 1;
+          const answer =
+            route.method === "GET"
+              ? await rest("GET", `${path}${search ? `?${search}` : ""}`, { key, ip: freshIp() })
+              : await rest(route.method, path, { key, rawBody: body, ip: freshIp() });
+          const problems = restProblems(answer);
+          if (problems.length > 0) {
+            findings.push({
+              call: `REST ${route.method} ${path} body=${clip(body, 400)}`,
+              status: answer.status,
+              problems,
+              body: clip(JSON.stringify(answer.body), 1_500),
+            });
+            throw new Error(
+              `${problems.join("; ")}\n  request: ${route.method} ${path}?${search} ${clip(body, 400)}\n  answer ${answer.status}: ${clip(JSON.stringify(answer.body), 1_500)}`,
+            );
+          }
+        }),
+        { numRuns: 40 },
+      );
+    },
+  );
+
+  it.each(Object.entries(RAW_VALUES))("POST /checkout/lock raw body %s, with and without a key", async (_name, raw) => {
+    for (const withKey of [key, undefined]) {
+      const answer = await rest("POST", "/checkout/lock", { key: withKey, rawBody: raw, ip: freshIp() });
+      expect(restProblems(answer), JSON.stringify(answer.body)).toEqual([]);
+    }
+  });
 });
 
 describe("bad input changed nothing", () => {

@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "@upstash/redis";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { GUEST_COOKIE, mintGuestToken } from "@/server/auth/guest-id";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { locks, users } from "@/server/db/schema";
 import { resetBreaker } from "@/server/redis/circuit-breaker";
 import { getRedis } from "@/server/redis/client";
+import { env } from "@/server/env";
+import { startGuestCheckout } from "@/server/services/start-guest-checkout";
 import { callTrpcHttp, sessionFor } from "./test-http";
 
 type Account = { id: string; email: string; role: "admin" | "viewer" | "shopper" };
@@ -229,6 +232,72 @@ describe("orders.place", () => {
       ).status,
     ).toBe(401);
     expect(data<Order[]>(await query("orders.list", shopper))).toEqual([]);
+  });
+});
+
+describe("guest checkout (a signed guest cookie, no account)", () => {
+  const guestCookie = () => `${GUEST_COOKIE}=${mintGuestToken().token}`;
+  const asGuest = (cookie: string, path: string, input?: unknown, method: "GET" | "POST" = "POST") =>
+    callTrpcHttp(path, { cookie, input, method });
+  const guestPlace = (cookie: string, codes: string[]) =>
+    asGuest(cookie, "orders.place", { items: [KETTLE], shippingMethod: "standard", codes, idempotencyKey: key() });
+
+  it("a guest places and pays an order with a shared code; only that guest sees it", async () => {
+    const guest = guestCookie();
+    const { code } = await createCouponWithCode({ maxRedemptions: 5 });
+    const order = data<Order>(await guestPlace(guest, [code]));
+    expect(order).toMatchObject({ state: "pending", codes: [code], discountTotal: 500 });
+    const paid = data<Order>(await asGuest(guest, "orders.pay", { orderId: order.id, outcome: "approve" }));
+    expect(paid.state).toBe("paid");
+    expect(await redemptionsOfOrder(order.id)).toBe(1);
+    const [row] = await getDb().execute<{ customer_id: string }>(
+      sql`select customer_id from redemptions where order_id = ${order.id}`,
+    );
+    expect(row!.customer_id).toMatch(/^guest:[0-9a-f-]{36}$/);
+    expect(data<Order[]>(await asGuest(guest, "orders.list", undefined, "GET")).map((o) => o.id)).toEqual([order.id]);
+    expect(data<Order>(await asGuest(guest, "orders.get", { orderId: order.id }, "GET")).state).toBe("paid");
+
+    // Another guest, a forged cookie and no cookie at all see nothing of it.
+    const other = guestCookie();
+    expect((await asGuest(other, "orders.get", { orderId: order.id }, "GET")).status).toBe(404);
+    expect(data<Order[]>(await asGuest(other, "orders.list", undefined, "GET"))).toEqual([]);
+    const forged = `${GUEST_COOKIE}=${guest.split("=")[1]!.split(".")[0]}.AAAA`;
+    expect((await asGuest(forged, "orders.list", undefined, "GET")).status).toBe(401);
+    expect((await callTrpcHttp("orders.list", { method: "GET" })).status).toBe(401);
+  });
+
+  it("rules that need a known user say LOGIN_REQUIRED to a guest, and reserve nothing", async () => {
+    const guest = guestCookie();
+    const perUser = await createCouponWithCode({ maxRedemptionsPerUser: 1 });
+    const refused = await guestPlace(guest, [perUser.code]);
+    expect(refused.status).toBe(409);
+    expect(errorData(refused).data).toMatchObject({ reason: "LOGIN_REQUIRED" });
+    const welcome = await guestPlace(guest, ["WELCOME10"]);
+    expect(errorData(welcome).data).toMatchObject({ reason: "LOGIN_REQUIRED" });
+    expect(data<Order[]>(await asGuest(guest, "orders.list", undefined, "GET"))).toEqual([]);
+  });
+
+  it("lock hoarding applies per guest id: a second live lock on one coupon is refused", async () => {
+    const guest = guestCookie();
+    const { code } = await createCouponWithCode({ maxRedemptions: 10 });
+    data<Order>(await guestPlace(guest, [code]));
+    const second = await guestPlace(guest, [code]);
+    expect(second.status).toBe(409);
+    expect(errorData(second).data).toMatchObject({ reason: "LOCKED" });
+  });
+
+  it("one address mints at most RATE_LIMIT_GUEST_IDS_PER_IP new guest ids an hour; a valid one is kept", async () => {
+    const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const limit = env().RATE_LIMIT_GUEST_IDS_PER_IP;
+    const minted = [];
+    for (let i = 0; i < limit; i += 1) minted.push(await startGuestCheckout({ ip, currentGuestId: null }));
+    expect(new Set(minted.map((m) => m.guestId)).size).toBe(limit);
+    await expect(startGuestCheckout({ ip, currentGuestId: null })).rejects.toMatchObject({ reason: "RATE_LIMITED" });
+    // A browser that has its id already keeps it, over the limit or not.
+    expect(await startGuestCheckout({ ip, currentGuestId: minted[0]!.guestId })).toEqual({
+      guestId: minted[0]!.guestId,
+      token: null,
+    });
   });
 });
 

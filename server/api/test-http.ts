@@ -11,10 +11,19 @@ import { createTRPCContext, TRPC_MAX_BATCH_SIZE } from "./trpc";
  */
 export async function callTrpcHttp(
   path: string,
-  options: { session?: Session | null; input?: unknown; rawBody?: string; method?: "GET" | "POST"; ip?: string } = {},
+  options: {
+    session?: Session | null;
+    input?: unknown;
+    rawBody?: string;
+    method?: "GET" | "POST";
+    ip?: string;
+    /** A Cookie header (e.g. a guest's signed id). */
+    cookie?: string;
+  } = {},
 ): Promise<{ status: number; body: unknown; headers: Headers }> {
   const method = options.method ?? "POST";
   const headers = new Headers({ "content-type": "application/json" });
+  if (options.cookie) headers.set("cookie", options.cookie);
   let url = `http://localhost/api/trpc/${path}`;
   let body: string | undefined;
   const encoded = options.rawBody ?? JSON.stringify(superjson.serialize(options.input));

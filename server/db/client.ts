@@ -64,8 +64,8 @@ export function getControlDb(): Database {
   return globalForDb.couponControlDb.db;
 }
 
-/** Where a raw statement can run: drizzle's pool or transaction, or one postgres.js connection (withConnection). */
-export type SqlTarget = Executor | postgres.Sql;
+/** Where a raw statement can run: drizzle's pool or transaction, one postgres.js connection (withConnection) or transaction (a bulk job). */
+export type SqlTarget = Executor | postgres.Sql | postgres.TransactionSql;
 
 /**
  * One connection of `db`'s pool for `run` (for executePrepared), taken within `maxWaitMs` or not at

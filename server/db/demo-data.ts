@@ -157,3 +157,26 @@ export const DEMO_WALLET_COUPON = {
   currency: "USD",
   prefix: "THANKS-",
 } as const;
+
+/**
+ * A claimable coupon book: shoppers take one code each from the wallet (wallet.claim), at random.
+ * Its codes are generated once, at the first seed.
+ */
+export const DEMO_BOOK_COUPON = {
+  id: "00000000-0000-4000-8000-00000000c102",
+  name: "Coffee club 15 % off",
+  description: "15 % off coffee: claim your personal single-use code from the wallet.",
+  kind: "PERCENT",
+  value: 1500,
+  categoryIds: ["coffee"],
+} as const;
+export const DEMO_BOOK = {
+  id: "00000000-0000-4000-8000-00000000b001",
+  couponId: DEMO_BOOK_COUPON.id,
+  name: "Coffee club",
+  description: "One 15 % coffee code per shopper.",
+  maxPerUser: 1,
+  claimable: true,
+  codes: 100,
+  prefix: "CLUB-",
+} as const;

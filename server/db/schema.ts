@@ -514,9 +514,8 @@ export const orders = pgTable(
   "orders",
   {
     id: uuid().primaryKey().defaultRandom(),
-    customerId: uuid()
-      .notNull()
-      .references(() => users.id),
+    // A signed-in user's id, or "guest:<uuid>" for a guest checkout (its signed cookie's id; no users row).
+    customerId: text().notNull(),
     // Decided by the server (the storefront is "web"), never taken from the browser.
     channel: text().notNull(),
     state: orderState().notNull().default("pending"),
@@ -555,6 +554,10 @@ export const orders = pgTable(
     // previousOrders counts a customer's paid orders on every checkout call.
     index("orders_customer_state_idx").on(t.customerId, t.state, t.createdAt),
     check(
+      "orders_customer_id_format",
+      sql`${t.customerId} ~ '^(guest:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`,
+    ),
+    check(
       "orders_amounts_nonnegative",
       sql`least(${t.subtotal}, ${t.shipping}, ${t.discountTotal}, ${t.shippingDiscount}, ${t.total}) >= 0`,
     ),
@@ -574,6 +577,45 @@ export const gateModes = pgTable("gate_modes", {
   changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+export const apiKeyChannel = pgEnum("api_key_channel", ["web", "app", "pos", "partner"]);
+
+/**
+ * Server-to-server API keys. Only a keyed hash of the secret is stored (shown once at creation); a key is
+ * live while not revoked and before its expiry (a rotation sets the old key's expiry to the grace end, so
+ * two keys are live during a rotation). The channel is the key's: checkout calls never name their own.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    // The first characters of the secret, shown in lists so a key can be recognised (not enough to use it).
+    prefix: text().notNull(),
+    // HMAC-SHA256 of the whole secret (server/crypto/api-key-secrets.ts).
+    secretHash: bytea().notNull(),
+    scopes: text().array().notNull(),
+    channel: apiKeyChannel().notNull(),
+    createdBy: uuid().references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: uuid().references(() => users.id),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    // The key this one replaced (rotation).
+    rotatedFromId: uuid(),
+  },
+  (t) => [
+    // Authentication looks keys up by hash; one hash, one key.
+    uniqueIndex("api_keys_secret_hash_key").on(t.secretHash),
+    // A key without a scope could do nothing; unknown scopes are refused at the boundary and here.
+    check(
+      "api_keys_scopes_known",
+      sql`cardinality(${t.scopes}) >= 1 and ${t.scopes} <@ array['checkout','admin:read','admin:write']::text[]`,
+    ),
+    index("api_keys_created_idx").on(t.createdAt),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Category = typeof categories.$inferSelect;
@@ -586,3 +628,4 @@ export type RedemptionRow = typeof redemptions.$inferSelect;
 export type CodeJobRow = typeof codeJobs.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -4,8 +4,16 @@ import { hashPassword } from "@/server/auth/password";
 import { codeLookupKey } from "@/server/domain/code-format";
 import { generateCodes } from "@/server/domain/code-generator";
 import type { Database } from "./client";
-import { DEMO_ACCOUNTS, DEMO_CATEGORIES, DEMO_COUPONS, DEMO_PRODUCTS, DEMO_WALLET_COUPON } from "./demo-data";
-import { categories, codes, coupons, products, users } from "./schema";
+import {
+  DEMO_ACCOUNTS,
+  DEMO_BOOK,
+  DEMO_BOOK_COUPON,
+  DEMO_CATEGORIES,
+  DEMO_COUPONS,
+  DEMO_PRODUCTS,
+  DEMO_WALLET_COUPON,
+} from "./demo-data";
+import { books, categories, codes, coupons, products, users } from "./schema";
 
 /** How codes are stored (server/crypto, with the configured keys); injected so the seed stays plain SQL. */
 export type SeedCodeSecrets = { lookupHash(lookupKey: string): Buffer; encrypt(display: string): Buffer };
@@ -61,6 +69,7 @@ export async function seedDatabase(
           .onConflictDoNothing();
       }
       await seedWalletCodes(tx, secrets);
+      await seedClaimableBook(tx, secrets);
     }
   });
   const [row] = await db
@@ -97,4 +106,28 @@ async function seedWalletCodes(tx: Parameters<Parameters<Database["transaction"]
       codeEncrypted: secrets.encrypt(code),
     });
   }
+}
+
+/** The claimable demo book and its codes, made once (a later seed leaves the book and its assignments as they are). */
+async function seedClaimableBook(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], secrets: SeedCodeSecrets) {
+  const { categoryIds, ...coupon } = DEMO_BOOK_COUPON;
+  await tx
+    .insert(coupons)
+    .values({ ...coupon, categoryIds: [...categoryIds] })
+    .onConflictDoNothing();
+  const { codes: count, prefix, ...book } = DEMO_BOOK;
+  const [created] = await tx.insert(books).values(book).onConflictDoNothing().returning({ id: books.id });
+  if (!created) return;
+  const generated = generateCodes({ count, length: 8, prefix }, (n) => randomBytes(n));
+  if (!generated.ok) throw new Error(generated.message);
+  await tx.insert(codes).values(
+    generated.codes.map((code) => ({
+      couponId: coupon.id,
+      bookId: book.id,
+      kind: "UNIQUE" as const,
+      maxRedemptions: 1,
+      lookupHash: secrets.lookupHash(codeLookupKey(code)!),
+      codeEncrypted: secrets.encrypt(code),
+    })),
+  );
 }

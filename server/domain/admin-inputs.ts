@@ -174,7 +174,7 @@ export const voidRedemptionInput = z
   });
 export type VoidRedemptionInput = z.infer<typeof voidRedemptionInput>;
 
-export const AUDIT_TARGET_TYPES = ["coupon", "code", "redemption"] as const;
+export const AUDIT_TARGET_TYPES = ["coupon", "code", "redemption", "book", "code_job"] as const;
 
 export const listAuditInput = z
   .object({

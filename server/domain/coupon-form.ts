@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { createCouponInput } from "./admin-inputs";
 import { CHANNELS, COUPON_KINDS, STACKING_MODES, type Channel } from "./schemas";
+import type { StoredCouponRules } from "./stored-coupon";
 
 const MONEY_TEXT = /^\d{1,13}(\.\d{1,2})?$/;
 const PERCENT_TEXT = /^\d{1,3}(\.\d{1,2})?$/;
@@ -153,29 +154,9 @@ export const EMPTY_COUPON_FORM: CouponFormValues = {
 };
 
 /** A stored coupon as the form's values (for editing). */
-export function couponToFormValues(c: {
-  name: string;
-  description: string;
-  internalNotes: string;
-  kind: (typeof COUPON_KINDS)[number];
-  value: number | null;
-  currency: string | null;
-  maxDiscount: number | null;
-  minOrderAmount: number | null;
-  validFrom: Date | null;
-  validUntil: Date | null;
-  maxRedemptions: number | null;
-  maxRedemptionsPerUser: number | null;
-  budget: number | null;
-  productIds: string[];
-  categoryIds: string[];
-  allowedEmailDomains: string[];
-  firstOrderOnly: boolean;
-  channels: string[];
-  stacking: (typeof STACKING_MODES)[number];
-  priority: number;
-  voidRestoresUses: boolean;
-}): CouponFormValues {
+export function couponToFormValues(
+  c: StoredCouponRules & { name: string; description: string; internalNotes: string },
+): CouponFormValues {
   const money = (v: number | null) => (v === null ? "" : minorToMoneyText(v));
   return {
     name: c.name,

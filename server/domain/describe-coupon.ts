@@ -1,27 +1,9 @@
 // A coupon's rules in words, for the console (the coupon page and the form's summary).
 
 import { basisPointsToPercentText } from "./coupon-form";
+import type { StoredCouponRules } from "./stored-coupon";
 
-type Rules = {
-  kind: "PERCENT" | "FIXED" | "FREE_SHIPPING";
-  value: number | null;
-  currency: string | null;
-  maxDiscount: number | null;
-  minOrderAmount: number | null;
-  validFrom: Date | null;
-  validUntil: Date | null;
-  maxRedemptions: number | null;
-  maxRedemptionsPerUser: number | null;
-  budget: number | null;
-  productIds: string[];
-  categoryIds: string[];
-  allowedEmailDomains: string[];
-  firstOrderOnly: boolean;
-  channels: string[];
-  stacking: "EXCLUSIVE" | "STACKABLE";
-  priority: number;
-  voidRestoresUses: boolean;
-};
+type Rules = StoredCouponRules;
 
 /** Money for people; display only. */
 export function formatAmount(minor: number, currency: string | null): string {

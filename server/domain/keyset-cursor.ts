@@ -30,3 +30,21 @@ export function decodeCursor(text: string): KeysetCursor | null {
 export function isTimestampText(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(value);
 }
+
+/**
+ * One page of a keyset list from rows fetched with `limit + 1`: the first `limit` rows as items, and a cursor
+ * after the last of them when the extra row shows there is more.
+ */
+export function keysetPage<Row extends { id: string }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  sortValue: (row: Row) => string,
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor({ value: sortValue(last), id: last.id }) : null,
+  };
+}

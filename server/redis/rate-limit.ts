@@ -7,7 +7,14 @@ import { runGateScript, type GateScript } from "./gate/script";
 import { keys } from "./keys";
 
 export type RateLimitPolicyName =
-  "codeGuessAnonByIp" | "codeGuessByUser" | "codeGuessSignedInByIp" | "signInByAccount" | "signInByIp";
+  | "codeGuessAnonByIp"
+  | "codeGuessByUser"
+  | "codeGuessSignedInByIp"
+  | "codeGuessByApiKey"
+  | "requestsByApiKey"
+  | "signInByAccount"
+  | "signInByIp"
+  | "guestIdByIp";
 export type RateLimitPolicy = { limit: number; windowSeconds: number; who: string; key: string; counts: string };
 
 /**
@@ -42,6 +49,20 @@ export function rateLimitPolicies(): Record<RateLimitPolicyName, RateLimitPolicy
       key: "client address",
       counts: failedCodes,
     },
+    codeGuessByApiKey: {
+      limit: e.RATE_LIMIT_FAILED_CODES_PER_API_KEY,
+      windowSeconds: codes,
+      who: "API-key checkout callers",
+      key: "API key",
+      counts: failedCodes,
+    },
+    requestsByApiKey: {
+      limit: e.RATE_LIMIT_API_KEY_REQUESTS,
+      windowSeconds: e.RATE_LIMIT_API_KEY_WINDOW_SECONDS,
+      who: "API-key callers",
+      key: "API key",
+      counts: "calls",
+    },
     signInByAccount: {
       limit: e.RATE_LIMIT_SIGN_IN_PER_ACCOUNT,
       windowSeconds: signIn,
@@ -55,6 +76,14 @@ export function rateLimitPolicies(): Record<RateLimitPolicyName, RateLimitPolicy
       who: "sign-in",
       key: "client address",
       counts: "failed sign-ins",
+    },
+    // Each guest id holds its own live locks (MAX_LIVE_LOCKS_PER_CUSTOMER): this bounds how many one address can mint.
+    guestIdByIp: {
+      limit: e.RATE_LIMIT_GUEST_IDS_PER_IP,
+      windowSeconds: 3_600,
+      who: "guest checkout",
+      key: "client address",
+      counts: "new guest ids",
     },
   };
 }

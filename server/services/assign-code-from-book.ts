@@ -1,5 +1,5 @@
 import { decryptCode } from "@/server/crypto/code-secrets";
-import { getDb } from "@/server/db/client";
+import { getDb, type Executor } from "@/server/db/client";
 import {
   assignCode,
   countBookAssignments,
@@ -23,6 +23,8 @@ export async function assignCodeFromBook(input: {
   book: BookRow;
   userId: string;
   codeId?: string;
+  /** Runs in the assignment's transaction, after it (an admin assignment writes its audit entry here). */
+  onAssigned?: (tx: Executor, assigned: { codeId: string; userId: string }) => Promise<void>;
 }): Promise<AssignedCode> {
   const { book, userId } = input;
   const assigned = await getDb().transaction(async (tx) => {
@@ -35,7 +37,10 @@ export async function assignCodeFromBook(input: {
       );
     if (input.codeId) {
       const row = await assignCode(tx, input.codeId, book.id, userId);
-      if (row) return row;
+      if (row) {
+        await input.onAssigned?.(tx, { codeId: row.id, userId });
+        return row;
+      }
       const code = await findCodeInBook(tx, input.codeId, book.id);
       if (!code) throw new NotFoundError("This code is not in this book.");
       throw new ConflictError("This code is assigned already.");
@@ -44,6 +49,7 @@ export async function assignCodeFromBook(input: {
     if (!codeId) throw new DomainError("EXHAUSTED", "No codes left in this book.");
     const row = await assignCode(tx, codeId, book.id, userId);
     if (!row) throw new Error(`code ${codeId} was locked but could not be assigned`);
+    await input.onAssigned?.(tx, { codeId: row.id, userId });
     return row;
   });
   // The code's cached look-up says "unassigned" for up to a minute: clear it so the assignment holds at once.

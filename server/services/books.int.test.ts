@@ -5,16 +5,20 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "@/server/api/root";
 import { getDb } from "@/server/db/client";
 import { insertCodeJob } from "@/server/db/queries/code-jobs";
+import { listAuditInput } from "@/server/domain/admin-inputs";
 import { createBookInput } from "@/server/domain/code-job-inputs";
 import { assignBookCode } from "./assign-book-code";
 import { claimBookCode } from "./claim-book-code";
 import { createBook } from "./create-book";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { listCodesOfBook } from "./list-book-codes";
+import { listAuditEntries } from "./list-audit-entries";
+import { listClaimableBooks } from "./list-claimable-books";
 import { listWallet } from "./list-wallet";
 import { runCodeGeneration } from "./run-code-generation";
 
 let adminId: string;
+const ADMIN = () => ({ userId: adminId, email: "admin@demo.test" });
 
 beforeAll(async () => {
   const [admin] = await getDb().execute<{ id: string }>(sql`select id from users where email = 'admin@demo.test'`);
@@ -34,9 +38,7 @@ async function makeUsers(count: number, prefix: string): Promise<Array<{ id: str
 /** A book of `codes` generated codes (through the generation job, into the book). */
 async function makeBook(prefix: string, codes: number, rules: { maxPerUser?: number; claimable?: boolean } = {}) {
   const { couponId } = await makeTestCoupon(adminId, prefix, {});
-  const book = await createBook(createBookInput.parse({ couponId, name: `${prefix} book`, ...rules }), {
-    userId: adminId,
-  });
+  const book = await createBook(createBookInput.parse({ couponId, name: `${prefix} book`, ...rules }), ADMIN());
   const job = await insertCodeJob(getDb(), {
     kind: "GENERATE",
     couponId,
@@ -74,11 +76,17 @@ describe("books", () => {
   it("a user's racing claims stop at the per-user limit", async () => {
     const { book } = await makeBook("LIM", 20, { maxPerUser: 2, claimable: true });
     const [user] = await makeUsers(1, "limit");
+    const listed = async () => (await listClaimableBooks(user!.id)).find((b) => b.id === book.id);
+    expect(await listed()).toMatchObject({ held: 0, maxPerUser: 2, canClaim: true, hasCodesLeft: true });
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => claimBookCode({ bookId: book.id }, { userId: user!.id })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
     expect(results.filter((r) => reasonOf(r) === "USER_LIMIT_REACHED")).toHaveLength(8);
+    // wallet.books says so; a book shoppers may not claim from is not listed.
+    expect(await listed()).toMatchObject({ held: 2, canClaim: false, hasCodesLeft: true });
+    const { book: closed } = await makeBook("LIC", 2);
+    expect((await listClaimableBooks(user!.id)).some((b) => b.id === closed.id)).toBe(false);
   });
 
   it("assigns a chosen code to a user by email, once; states show per code", async () => {
@@ -87,16 +95,27 @@ describe("books", () => {
     const page = await listCodesOfBook({ bookId: book.id, limit: 50 });
     expect(page.items.map((i) => i.state)).toEqual(["AVAILABLE", "AVAILABLE", "AVAILABLE"]);
     const chosen = page.items[1]!;
-    const assigned = await assignBookCode({ bookId: book.id, user: { email: user!.email }, codeId: chosen.id });
+    const assigned = await assignBookCode(
+      { bookId: book.id, user: { email: user!.email }, codeId: chosen.id },
+      ADMIN(),
+    );
     expect(assigned).toMatchObject({ codeId: chosen.id, code: chosen.code, userId: user!.id });
     const [other] = await makeUsers(1, "other");
-    await expect(assignBookCode({ bookId: book.id, user: { userId: other!.id }, codeId: chosen.id })).rejects.toThrow(
-      /assigned already/,
-    );
     await expect(
-      assignBookCode({ bookId: book.id, user: { userId: other!.id }, codeId: randomUUID() }),
+      assignBookCode({ bookId: book.id, user: { userId: other!.id }, codeId: chosen.id }, ADMIN()),
+    ).rejects.toThrow(/assigned already/);
+    await expect(
+      assignBookCode({ bookId: book.id, user: { userId: other!.id }, codeId: randomUUID() }, ADMIN()),
     ).rejects.toThrow(/not in this book/);
-    await expect(assignBookCode({ bookId: book.id, user: { email: "nobody@books.test" } })).rejects.toThrow(/No user/);
+    await expect(assignBookCode({ bookId: book.id, user: { email: "nobody@books.test" } }, ADMIN())).rejects.toThrow(
+      /No user/,
+    );
+    // The book's creation and the one assignment that happened are in the audit log; the refused ones are not.
+    const { items } = await listAuditEntries(listAuditInput.parse({ targetType: "book", targetId: book.id }));
+    expect(items.reverse().map((e) => [e.action, e.actorEmail, e.after])).toEqual([
+      ["books.create", "admin@demo.test", expect.objectContaining({ id: book.id, name: "SPC book" })],
+      ["books.assign", "admin@demo.test", { codeId: chosen.id, userId: user!.id, mode: "specific" }],
+    ]);
 
     // Redeemed and disabled codes show as such.
     const third = page.items[2]!;

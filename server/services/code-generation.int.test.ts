@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptCode, hashCodeForLookup } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import { insertCodeJob } from "@/server/db/queries/code-jobs";
+import { listAuditInput } from "@/server/domain/admin-inputs";
 import { generateCodesInput } from "@/server/domain/code-job-inputs";
 import { cancelCodeJob } from "./cancel-code-job";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { getCodeJob } from "./get-code-job";
+import { listAuditEntries } from "./list-audit-entries";
 import { runCodeGeneration } from "./run-code-generation";
 import { startCodeJobsWorker } from "./code-jobs.fixtures";
 import { startCodeGeneration } from "./start-code-generation";
@@ -24,6 +26,14 @@ let worker: Awaited<ReturnType<typeof startCodeJobsWorker>> | undefined;
 afterAll(async () => {
   await worker?.stop({ graceful: false, wait: true });
 });
+
+const ADMIN = () => ({ userId: adminId, email: "admin@demo.test" });
+
+/** The job's audit trail, oldest first, as admin.audit.list shows it. */
+async function auditTrail(jobId: string) {
+  const { items } = await listAuditEntries(listAuditInput.parse({ targetType: "code_job", targetId: jobId }));
+  return items.reverse().map((e) => ({ action: e.action, actorEmail: e.actorEmail, after: e.after }));
+}
 
 async function countJobCodes(jobId: string): Promise<number> {
   const [row] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from codes where job_id = ${jobId}`);
@@ -49,7 +59,10 @@ function seededBytes(seed: string) {
 }
 
 async function queueJob(couponId: string, count: number, extra: Record<string, unknown> = {}) {
-  return startCodeGeneration(generateCodesInput.parse({ couponId, count, ...extra }), { userId: adminId });
+  return startCodeGeneration(generateCodesInput.parse({ couponId, count, ...extra }), {
+    userId: adminId,
+    email: "admin@demo.test",
+  });
 }
 
 /** A job row the test runs itself (not handed to pg-boss, whose worker would race the test for it). */
@@ -76,6 +89,15 @@ describe("bulk generation", () => {
     expect(job).toMatchObject({ done: 5_000, total: 5_000, percent: 100 });
     expect(job.codesPerSecond).toBeGreaterThan(0);
     expect(await countJobCodes(queued.id)).toBe(5_000);
+    // Submitted, then completed: both in the audit log, by the admin who started it.
+    expect(await auditTrail(queued.id)).toEqual([
+      {
+        action: "codes.generate",
+        actorEmail: "admin@demo.test",
+        after: expect.objectContaining({ couponId, count: 5_000, pattern: "SALE-####-####" }),
+      },
+      { action: "codes.generate.completed", actorEmail: "admin@demo.test", after: { made: 5_000, collisions: 0 } },
+    ]);
     const rows = await getDb().execute<{ lookup_hash: Buffer; code_encrypted: Buffer; kind: string; max: number }>(
       sql`select lookup_hash, code_encrypted, kind, max_redemptions as max from codes where job_id = ${queued.id} limit 50`,
     );
@@ -113,20 +135,28 @@ describe("bulk generation", () => {
     await runCodeGeneration(queued.id, {
       chunkSize: 500,
       afterChunk: async (made) => {
-        if (made === 1_000) await cancelCodeJob(queued.id);
+        if (made === 1_000) await cancelCodeJob(queued.id, ADMIN());
       },
     });
     const job = await getCodeJob(queued.id);
     expect(job.status).toBe("CANCELLED");
     expect(job.done).toBe(1_000);
     expect(await countJobCodes(queued.id)).toBe(0);
-    await expect(cancelCodeJob(queued.id)).rejects.toThrow(/already ended/);
+    await expect(cancelCodeJob(queued.id, ADMIN())).rejects.toThrow(/already ended/);
+    // The cancel request (by the admin) and the job's end, once each: the refused second cancel wrote nothing.
+    expect((await auditTrail(queued.id)).map((e) => [e.action, e.after])).toEqual([
+      ["jobs.cancel", { status: "CANCEL_REQUESTED" }],
+      ["codes.generate.cancelled", expect.objectContaining({ status: "CANCELLED" })],
+    ]);
   });
 
   it("a job cancelled before it starts never runs", async () => {
     const { couponId } = await makeTestCoupon(adminId, "CAQ", {});
     const row = await jobRow(couponId, 10);
-    expect((await cancelCodeJob(row!.id)).status).toBe("CANCELLED");
+    expect((await cancelCodeJob(row!.id, ADMIN())).status).toBe("CANCELLED");
+    expect((await auditTrail(row!.id)).map((e) => [e.action, e.after])).toEqual([
+      ["jobs.cancel", { status: "CANCELLED" }],
+    ]);
     await runCodeGeneration(row!.id);
     expect(await countJobCodes(row!.id)).toBe(0);
   });
@@ -144,6 +174,9 @@ describe("bulk generation", () => {
     expect(job.status).toBe("FAILED");
     expect(job.message).toMatch(/none of its codes were kept/);
     expect(await countJobCodes(queued.id)).toBe(0);
+    expect((await auditTrail(queued.id)).map((e) => [e.action, e.actorEmail, e.after?.status])).toEqual([
+      ["codes.generate.failed", "admin@demo.test", "FAILED"],
+    ]);
   });
 
   it("a RUNNING job whose worker vanished (no heartbeat) reads as FAILED", async () => {

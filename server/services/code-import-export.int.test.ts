@@ -2,10 +2,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { getDb } from "@/server/db/client";
+import { listAuditInput } from "@/server/domain/admin-inputs";
 import { importCodesInput } from "@/server/domain/code-job-inputs";
 import { createCodeExport } from "./create-code-export";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { getCodeJob } from "./get-code-job";
+import { listAuditEntries } from "./list-audit-entries";
 import { startCodeJobsWorker } from "./code-jobs.fixtures";
 import { startCodeImport } from "./start-code-import";
 import { storeUpload } from "./store-upload";
@@ -32,11 +34,20 @@ async function* pieces(text: string, size = 7) {
 
 async function importFile(couponId: string, text: string) {
   const { uploadId } = await storeUpload(pieces(text), { filename: "codes.csv", userId: adminId });
-  const queued = await startCodeImport(importCodesInput.parse({ couponId, uploadId }), { userId: adminId });
+  const queued = await startCodeImport(importCodesInput.parse({ couponId, uploadId }), {
+    userId: adminId,
+    email: "admin@demo.test",
+  });
   await expect
     .poll(async () => (await getCodeJob(queued.id)).status, { timeout: 30_000, interval: 200 })
     .not.toMatch(/QUEUED|RUNNING/);
   return getCodeJob(queued.id);
+}
+
+/** The job's audit trail, oldest first, as admin.audit.list shows it. */
+async function auditActions(jobId: string) {
+  const { items } = await listAuditEntries(listAuditInput.parse({ targetType: "code_job", targetId: jobId }));
+  return items.reverse().map((e) => [e.action, e.actorEmail, e.after]);
 }
 
 async function collect(stream: AsyncIterable<string>): Promise<string> {
@@ -64,9 +75,11 @@ describe("import", () => {
     expect(records.map((r) => r.code).sort()).toEqual([`IMP-${tag}-3`, `IMP-${tag}-ONE`, `IMP${tag}TWO`].sort());
     expect(records[0]).toMatchObject({ kind: "UNIQUE", status: "ACTIVE", max_redemptions: "1", redeemed: "0" });
     await expect(streamCodeExport(token)).rejects.toThrow(/used already or has expired/);
-    const [audit] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from audit_log
-      where action = 'codes.export' and target_type = 'code_job' and target_id = ${job.id} and actor_id = ${adminId}`);
-    expect(audit!.n).toBe(1);
+    expect(await auditActions(job.id)).toEqual([
+      ["codes.import", "admin@demo.test", expect.objectContaining({ couponId, lines: 5, kind: "UNIQUE" })],
+      ["codes.import.completed", "admin@demo.test", { imported: 3 }],
+      ["codes.export", "admin@demo.test", expect.objectContaining({ target: { jobId: job.id } })],
+    ]);
   });
 
   it("a file with a bad line, a duplicate and an existing code imports nothing and reports each line", async () => {
@@ -92,6 +105,9 @@ describe("import", () => {
       Record<string, string>
     >;
     expect(report.map((r) => r.line)).toEqual(["2", "3", "4", "6"]);
+    // The refusal commits with its audit entry (no code does).
+    expect((await auditActions(job.id)).map(([action]) => action)).toEqual(["codes.import", "codes.import.failed"]);
+    expect((await auditActions(job.id))[1]![2]).toMatchObject({ status: "FAILED", errorCount: 4 });
   });
 
   it("a file that is not CSV fails with a clear message", async () => {

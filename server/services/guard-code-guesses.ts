@@ -12,6 +12,10 @@ export type CheckoutCaller = {
   /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
   customer: CheckoutCustomer | null;
   ip: string;
+  /** A guest checkout (its customer id holds locks, but it is no known user): limited like an anonymous caller. */
+  guest?: boolean;
+  /** A server-to-server caller: its guesses count against the key, not the address or the customer it names. */
+  apiKeyId?: string;
 };
 
 /**
@@ -20,7 +24,9 @@ export type CheckoutCaller = {
  * signed-in callers share, so anonymous guessing behind a shared NAT never locks them out.
  */
 function rateLimitSubjects(caller: CheckoutCaller): RateLimitSubject[] {
-  if (!caller.customer) return [{ policy: "codeGuessAnonByIp", identifier: caller.ip }];
+  if (caller.apiKeyId) return [{ policy: "codeGuessByApiKey", identifier: caller.apiKeyId }];
+  // A guest can mint new ids: its guesses count against its address, as an anonymous caller's.
+  if (!caller.customer || caller.guest) return [{ policy: "codeGuessAnonByIp", identifier: caller.ip }];
   return [
     { policy: "codeGuessByUser", identifier: caller.customer.id },
     { policy: "codeGuessSignedInByIp", identifier: caller.ip },

@@ -5,14 +5,12 @@ import { listCoupons as listCouponRows } from "@/server/db/queries/list-coupons"
 import type { ListCouponsInput } from "@/server/domain/admin-inputs";
 import { parseCode } from "@/server/domain/code-format";
 import { couponPhase } from "@/server/domain/coupon-status";
-import { decodeCursor, encodeCursor, isTimestampText } from "@/server/domain/keyset-cursor";
-import { InvalidInputError } from "./errors";
+import { keysetPage } from "@/server/domain/keyset-cursor";
+import { readKeysetCursor } from "./read-keyset-cursor";
 
 /** admin.coupons.list: one keyset page, filtered and sorted; search matches part of the name or an exact code. */
 export async function listCoupons(input: ListCouponsInput, now = new Date()) {
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
-  if (input.cursor && (!after || (input.sort !== "name" && !isTimestampText(after.value))))
-    throw new InvalidInputError("This cursor does not belong to this list; start from the first page.");
+  const after = readKeysetCursor(input.cursor, input.sort === "name" ? "text" : "timestamp");
   const db = getDb();
   const search = input.search ? input.search : undefined;
   // An exact code finds its coupon (by the keyed hash, like checkout): codes are not stored in clear.
@@ -30,10 +28,11 @@ export async function listCoupons(input: ListCouponsInput, now = new Date()) {
     after: after ?? undefined,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
+  return keysetPage(
+    rows,
+    input.limit,
+    (row) => row.sortValue,
+    (row) => ({
       id: row.id,
       name: row.name,
       kind: row.kind,
@@ -51,7 +50,6 @@ export async function listCoupons(input: ListCouponsInput, now = new Date()) {
       code: row.sharedCodeEncrypted ? decryptCode(row.sharedCodeEncrypted) : null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-    })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ value: last.sortValue, id: last.id }) : null,
-  };
+    }),
+  );
 }

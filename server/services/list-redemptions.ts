@@ -4,14 +4,12 @@ import { findCodeByLookupHash } from "@/server/db/queries/codes";
 import { listRedemptions as listRedemptionRows } from "@/server/db/queries/list-redemptions";
 import type { ListRedemptionsInput } from "@/server/domain/admin-inputs";
 import { parseCode } from "@/server/domain/code-format";
-import { decodeCursor, encodeCursor, isTimestampText } from "@/server/domain/keyset-cursor";
-import { InvalidInputError } from "./errors";
+import { keysetPage } from "@/server/domain/keyset-cursor";
+import { readKeysetCursor } from "./read-keyset-cursor";
 
 /** admin.redemptions.list: newest first, filtered by coupon, code, customer, order and date; keyset pages. */
 export async function listRedemptions(input: ListRedemptionsInput) {
-  const before = input.cursor ? decodeCursor(input.cursor) : null;
-  if (input.cursor && (!before || !isTimestampText(before.value)))
-    throw new InvalidInputError("This cursor does not belong to this list; start from the first page.");
+  const before = readKeysetCursor(input.cursor, "timestamp");
   const db = getDb();
   let codeId: string | undefined;
   if (input.code) {
@@ -31,10 +29,11 @@ export async function listRedemptions(input: ListRedemptionsInput) {
     before: before ? { createdAt: before.value, id: before.id } : undefined,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
+  return keysetPage(
+    rows,
+    input.limit,
+    (row) => row.cursorValue,
+    (row) => ({
       id: row.id,
       couponId: row.couponId,
       couponName: row.couponName,
@@ -49,7 +48,6 @@ export async function listRedemptions(input: ListRedemptionsInput) {
       voidedAt: row.voidedAt,
       voidReason: row.voidReason,
       usesRestored: row.usesRestored,
-    })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ value: last.cursorValue, id: last.id }) : null,
-  };
+    }),
+  );
 }

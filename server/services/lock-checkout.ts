@@ -7,7 +7,7 @@ import { withGate } from "./gate/choose-gate";
 import type { GateRecord } from "./gate/gate";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
 import { guardCodeGuesses } from "./guard-code-guesses";
-import type { CheckoutCustomerCaller } from "./validate-checkout";
+import { rulesCustomerOf, type CheckoutCustomerCaller } from "./validate-checkout";
 
 export type LockResult = { lockId: string; expiresAt: string; quote: Quote };
 type LockInput = { codes: string[]; cart: Cart; idempotencyKey: string };
@@ -51,7 +51,7 @@ async function lockCodes(
     gate.reserve({
       customerId: caller.customer.id,
       hold: { lockId, ttlMs },
-      plan: (readUsage) => quoteCheckout(input, caller.customer, readUsage).then(requireEveryCode),
+      plan: (readUsage) => quoteCheckout(input, rulesCustomerOf(caller), readUsage).then(requireEveryCode),
       record: (plan, expiresAt) => lockRecord({ lockId, expiresAt, input, caller, plan, answer }),
     }),
   );

@@ -9,7 +9,7 @@ import { withGate } from "./gate/choose-gate";
 import { couponIdsOf, lockNotLive, type GateRecord, type RedemptionRow } from "./gate/gate";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
 import { guardCodeGuesses } from "./guard-code-guesses";
-import type { CheckoutCustomerCaller } from "./validate-checkout";
+import { rulesCustomerOf, type CheckoutCustomerCaller } from "./validate-checkout";
 
 export type RedemptionSummary = { id: string; code: string; couponId: string; amount: number };
 export type RedeemResult = { orderId: string; redemptions: RedemptionSummary[]; quote: Quote };
@@ -48,7 +48,7 @@ async function redeemCodes(
     gate.reserve({
       customerId: caller.customer.id,
       hold: null,
-      plan: (readUsage) => quoteCheckout(input, caller.customer, readUsage).then(requireEveryCode),
+      plan: (readUsage) => quoteCheckout(input, rulesCustomerOf(caller), readUsage).then(requireEveryCode),
       record: (plan) => redemptionRecord(plan, sale, answer),
     }),
   );

@@ -5,9 +5,9 @@ import type { CheckoutCustomer } from "./read-order-history";
  * orders, counted when a quote needs it (readOrderHistory, so first-order coupons work). Nothing about
  * the customer comes from the browser.
  */
-export function resolveShopper(
+export async function resolveShopper(
   user: { id?: string | null; email?: string | null } | null | undefined,
-): CheckoutCustomer | null {
+): Promise<CheckoutCustomer | null> {
   if (!user?.id) return null;
   return { id: user.id, email: user.email ?? undefined, orderHistory: "paid-orders" };
 }

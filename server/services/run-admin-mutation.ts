@@ -5,11 +5,11 @@ import { InProgressError } from "./errors";
 import { runIdempotent, type IdempotentAnswer } from "./run-idempotent";
 
 /** Who makes an admin change (null id: the system, e.g. a script). */
-export type AdminActor = { userId: string | null; email?: string | null };
+export type AdminActor = { userId: string | null; email?: string | null; apiKeyId?: string };
 
 export type AuditEntryInput = {
   action: string;
-  targetType: "coupon" | "code" | "redemption" | "book" | "code_job";
+  targetType: "coupon" | "code" | "redemption" | "book" | "code_job" | "api_key";
   targetId: string;
   before: unknown;
   after: unknown;
@@ -51,7 +51,7 @@ export async function runAdminMutation<T>(
   if (!ref.idempotencyKey) return inTransaction(null);
   return runIdempotent(
     {
-      scope: `admin:${ref.actor.userId ?? "system"}`,
+      scope: ref.actor.apiKeyId ? `apikey:${ref.actor.apiKeyId}` : `admin:${ref.actor.userId ?? "system"}`,
       key: ref.idempotencyKey,
       operation: ref.operation,
       payload: ref.payload,

@@ -11,13 +11,10 @@ import {
   insertStagedCodes,
   type SealedCode,
 } from "@/server/db/queries/bulk-codes";
-import {
-  claimCodeJob,
-  completeCodeJobInTransaction,
-  endCodeJob,
-  reportCodeJobProgress,
-} from "@/server/db/queries/code-jobs";
+import { insertCodeJobAuditEntry } from "@/server/db/queries/audit-log";
+import { claimCodeJob, completeCodeJobInTransaction, reportCodeJobProgress } from "@/server/db/queries/code-jobs";
 import { planCodeGeneration, streamCodes, type RandomBytes } from "@/server/domain/code-generator";
+import { endCodeJobWithAudit } from "./end-code-job-with-audit";
 import type { GenerationParams } from "./start-code-generation";
 
 /** Codes per round trip; progress and cancel are checked once per chunk. */
@@ -59,7 +56,7 @@ export async function runCodeGeneration(
   const params = job.params as GenerationParams;
   const planned = planCodeGeneration(params);
   if (!planned.ok) {
-    await endCodeJob(getDb(), jobId, { status: "FAILED", message: planned.message });
+    await endCodeJobWithAudit(jobId, "codes.generate.failed", { status: "FAILED", message: planned.message });
     return;
   }
   const chunkSize = options.chunkSize ?? GENERATION_CHUNK;
@@ -121,12 +118,14 @@ export async function runCodeGeneration(
       const message = collisions > 0 ? `${collisions} drawn codes collided and were drawn again.` : null;
       if (!(await completeCodeJobInTransaction(tx, jobId, made, message)))
         throw new JobStopped("CANCELLED", "Cancelled; none of its codes were kept.");
+      await insertCodeJobAuditEntry(tx, { jobId, action: "codes.generate.completed", after: { made, collisions } });
     });
   } catch (error) {
     const stopped = error instanceof JobStopped ? error : null;
     if (!stopped) console.error(`[jobs] code generation ${jobId} failed`, error);
-    await endCodeJob(getDb(), jobId, {
-      status: stopped?.status ?? "FAILED",
+    const status = stopped?.status ?? "FAILED";
+    await endCodeJobWithAudit(jobId, status === "CANCELLED" ? "codes.generate.cancelled" : "codes.generate.failed", {
+      status,
       message: stopped?.message ?? "The generation failed; none of its codes were kept.",
     });
   }

@@ -14,13 +14,14 @@ import {
 import {
   claimCodeJob,
   completeCodeJobInTransaction,
-  endCodeJob,
   failCodeJobInTransaction,
   reportCodeJobProgress,
 } from "@/server/db/queries/code-jobs";
+import { insertCodeJobAuditEntry } from "@/server/db/queries/audit-log";
 import { deleteUploadChunks, readUploadChunks } from "@/server/db/queries/uploads";
 import { parseCode } from "@/server/domain/code-format";
 import { MAX_CODES_PER_JOB } from "@/server/domain/code-generator";
+import { endCodeJobWithAudit } from "./end-code-job-with-audit";
 import type { ImportParams } from "./start-code-import";
 
 const STAGE_CHUNK = 20_000;
@@ -114,10 +115,16 @@ export async function runCodeImport(jobId: string): Promise<void> {
       const conflicts = await recordStagedCodeConflicts(tx, jobId);
       const refused = formatErrors + conflicts;
       if (refused > 0) {
-        await failCodeJobInTransaction(tx, jobId, {
+        const outcome = {
           done: linesRead,
           errorCount: refused,
           message: `${refused.toLocaleString("en-US")} of ${codesSeen.toLocaleString("en-US")} lines were refused; nothing was imported.`,
+        };
+        await failCodeJobInTransaction(tx, jobId, outcome);
+        await insertCodeJobAuditEntry(tx, {
+          jobId,
+          action: "codes.import.failed",
+          after: { status: "FAILED", ...outcome },
         });
         return;
       }
@@ -134,13 +141,15 @@ export async function runCodeImport(jobId: string): Promise<void> {
         ))
       )
         throw new ImportStopped("CANCELLED", "Cancelled; nothing was imported.");
+      await insertCodeJobAuditEntry(tx, { jobId, action: "codes.import.completed", after: { imported: inserted } });
     });
     await deleteUploadChunks(getDb(), params.uploadId);
   } catch (error) {
     const stopped = error instanceof ImportStopped ? error : null;
     if (!stopped) console.error(`[jobs] code import ${jobId} failed`, error);
-    await endCodeJob(getDb(), jobId, {
-      status: stopped?.status ?? "FAILED",
+    const status = stopped?.status ?? "FAILED";
+    await endCodeJobWithAudit(jobId, status === "CANCELLED" ? "codes.import.cancelled" : "codes.import.failed", {
+      status,
       message: stopped?.message ?? "The import failed; nothing was imported.",
     });
   }

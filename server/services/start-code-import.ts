@@ -1,13 +1,15 @@
 import { getDb } from "@/server/db/client";
-import { endCodeJob, findCodeJob, insertCodeJob } from "@/server/db/queries/code-jobs";
+import { findCodeJob, insertCodeJob } from "@/server/db/queries/code-jobs";
 import { findUpload, readUploadChunks } from "@/server/db/queries/uploads";
 import type { ImportCodesInput } from "@/server/domain/code-job-inputs";
 import { MAX_CODES_PER_JOB } from "@/server/domain/code-generator";
+import { endCodeJobWithAudit } from "./end-code-job-with-audit";
 import { enqueueCodeJob } from "./enqueue-code-job";
 import { InvalidInputError, NotFoundError } from "./errors";
 import { getBookOfCoupon } from "./get-book-of-coupon";
 import { getCouponOrThrow } from "./get-coupon";
 import { mapCodeJob, type CodeJobView } from "./map-code-job";
+import { runAdminMutation, type AdminActor } from "./run-admin-mutation";
 
 /** What an import job keeps in code_jobs.params. */
 export type ImportParams = { uploadId: string; kind: "SHARED" | "UNIQUE"; maxRedemptions: number };
@@ -15,7 +17,7 @@ export type ImportParams = { uploadId: string; kind: "SHARED" | "UNIQUE"; maxRed
 const NEWLINE = 0x0a;
 
 /** admin.codes.import: queues the import of an uploaded CSV (one code per line, up to 1,000,000 lines). */
-export async function startCodeImport(input: ImportCodesInput, actor: { userId: string }): Promise<CodeJobView> {
+export async function startCodeImport(input: ImportCodesInput, actor: AdminActor): Promise<CodeJobView> {
   await getCouponOrThrow(input.couponId);
   if (input.bookId) await getBookOfCoupon(input.bookId, input.couponId);
   const upload = await findUpload(getDb(), input.uploadId);
@@ -33,18 +35,32 @@ export async function startCodeImport(input: ImportCodesInput, actor: { userId: 
       `The file has ${lines.toLocaleString("en-US")} lines; at most ${MAX_CODES_PER_JOB.toLocaleString("en-US")} codes per import.`,
     );
   const params: ImportParams = { uploadId: input.uploadId, kind: input.kind, maxRedemptions: input.maxRedemptions };
-  const job = await insertCodeJob(getDb(), {
-    kind: "IMPORT",
-    couponId: input.couponId,
-    bookId: input.bookId ?? null,
-    params,
-    total: lines,
-    createdBy: actor.userId,
+  // The job and its "submitted" audit entry commit together; its end writes a second entry (run-code-import.ts).
+  const job = await runAdminMutation({ actor, operation: "codes.import", payload: input }, async (tx, audit) => {
+    const row = await insertCodeJob(tx, {
+      kind: "IMPORT",
+      couponId: input.couponId,
+      bookId: input.bookId ?? null,
+      params,
+      total: lines,
+      createdBy: actor.userId,
+    });
+    await audit({
+      action: "codes.import",
+      targetType: "code_job",
+      targetId: row.id,
+      before: null,
+      after: { couponId: input.couponId, bookId: input.bookId ?? null, lines, ...params },
+    });
+    return row;
   });
   try {
     await enqueueCodeJob(job.id);
   } catch (error) {
-    await endCodeJob(getDb(), job.id, { status: "FAILED", message: "The job could not be queued." });
+    await endCodeJobWithAudit(job.id, "codes.import.failed", {
+      status: "FAILED",
+      message: "The job could not be queued.",
+    });
     throw error;
   }
   return mapCodeJob((await findCodeJob(getDb(), job.id))!);

@@ -7,8 +7,16 @@ import type { CheckoutCustomer } from "./read-order-history";
 export type { CheckoutCaller } from "./guard-code-guesses";
 export { guardCodeGuesses };
 
-/** A lock, redeem or unlock: always a known customer. */
-export type CheckoutCustomerCaller = { customer: CheckoutCustomer; ip: string };
+/**
+ * A lock, redeem or unlock: always a customer id to hold the lock under. A guest's (guest: true) is
+ * no known user: its rules are judged as an anonymous shopper's (rulesCustomerOf).
+ */
+export type CheckoutCustomerCaller = { customer: CheckoutCustomer; ip: string; guest?: boolean; apiKeyId?: string };
+
+/** The customer the coupon rules see: none for a guest, so per-user rules answer LOGIN_REQUIRED. */
+export function rulesCustomerOf(caller: CheckoutCaller): CheckoutCustomer | null {
+  return caller.guest ? null : caller.customer;
+}
 
 /**
  * checkout.validate: the quote for these codes on this cart for this customer.
@@ -27,7 +35,7 @@ export async function validateCheckout(
   return guardCodeGuesses(caller, input.codes, async () => {
     const plan = await quoteCheckout(
       input,
-      caller.customer,
+      rulesCustomerOf(caller),
       (resolved) => gate.readUsage(resolved, caller.customer?.id ?? null),
       now,
     );

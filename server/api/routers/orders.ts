@@ -6,7 +6,7 @@ import { holdOrderAgain } from "@/server/services/hold-order-again";
 import { listOrders } from "@/server/services/list-orders";
 import { payOrder } from "@/server/services/pay-order";
 import { placeOrder } from "@/server/services/place-order";
-import { createTRPCRouter, shopperProcedure } from "../trpc";
+import { storefrontProcedure, createTRPCRouter } from "../trpc";
 import { idempotencyKey, shopperOf } from "./checkout";
 
 export const MAX_ORDER_LINES = 50;
@@ -36,13 +36,19 @@ export const payOrderInput = z.object({
   outcome: z.enum(["approve", "decline"], { error: "The payment outcome is approve or decline." }),
 });
 
-/** The demo checkout's orders: the signed-in shopper's own; prices and channel are decided here. */
+/** The demo checkout's orders: the shopper's (or the guest's) own; prices and channel are decided here. */
 export const ordersRouter = createTRPCRouter({
-  place: shopperProcedure.input(placeOrderInput).mutation(async ({ ctx, input }) => placeOrder(input, shopperOf(ctx))),
-  pay: shopperProcedure.input(payOrderInput).mutation(async ({ ctx, input }) => payOrder(input, shopperOf(ctx))),
-  holdAgain: shopperProcedure
+  place: storefrontProcedure
+    .input(placeOrderInput)
+    .mutation(async ({ ctx, input }) => placeOrder(input, await shopperOf(ctx))),
+  pay: storefrontProcedure
+    .input(payOrderInput)
+    .mutation(async ({ ctx, input }) => payOrder(input, await shopperOf(ctx))),
+  holdAgain: storefrontProcedure
     .input(z.object({ orderId }))
-    .mutation(async ({ ctx, input }) => holdOrderAgain(input, shopperOf(ctx))),
-  get: shopperProcedure.input(z.object({ orderId })).query(({ ctx, input }) => getOrder(input, ctx.user.id)),
-  list: shopperProcedure.query(({ ctx }) => listOrders(ctx.user.id)),
+    .mutation(async ({ ctx, input }) => holdOrderAgain(input, await shopperOf(ctx))),
+  get: storefrontProcedure
+    .input(z.object({ orderId }))
+    .query(async ({ ctx, input }) => getOrder(input, (await shopperOf(ctx)).customer.id)),
+  list: storefrontProcedure.query(async ({ ctx }) => listOrders((await shopperOf(ctx)).customer.id)),
 });

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "../client";
+import { executePrepared, type Executor, type SqlTarget } from "../client";
 import { auditLog, type AuditRow } from "../schema";
 
 export type NewAuditEntry = typeof auditLog.$inferInsert;
@@ -50,4 +50,21 @@ export async function listAuditEntries(
 export async function listAuditActions(db: Executor): Promise<string[]> {
   const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
   return rows.map((r) => r.action);
+}
+
+/**
+ * A bulk job's own audit entry (finished, failed, cancelled), in the statement's transaction: the
+ * job's owner is its actor (the admin who started it), copied with their email at write time.
+ * Takes a drizzle handle or the job's own postgres.js transaction (a bulk job runs on one).
+ */
+export async function insertCodeJobAuditEntry(
+  db: SqlTarget,
+  entry: { jobId: string; action: string; after: unknown },
+): Promise<void> {
+  await executePrepared(
+    db,
+    sql`insert into audit_log (actor_id, actor_email, action, target_type, target_id, before, after)
+      select j.created_by, u.email, ${entry.action}, 'code_job', j.id::text, null, ${JSON.stringify(entry.after ?? null)}::jsonb
+      from code_jobs j left join users u on u.id = j.created_by where j.id = ${entry.jobId}`,
+  );
 }

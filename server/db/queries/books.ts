@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../client";
 import { books, type BookRow } from "../schema";
 
@@ -50,7 +50,7 @@ export async function countBookAssignments(db: Executor, bookId: string, userId:
   return row?.n ?? 0;
 }
 
-const available = (bookId: string) => sql`book_id = ${bookId} and assigned_user_id is null and status = 'ACTIVE'
+const available = (bookId: string | SQL) => sql`book_id = ${bookId} and assigned_user_id is null and status = 'ACTIVE'
   and not exists (select 1 from redemptions r where r.code_id = codes.id and not r.uses_restored)`;
 
 /**
@@ -123,4 +123,33 @@ export async function listBookCodes(
 export async function findUserIdById(db: Executor, userId: string): Promise<string | undefined> {
   const [row] = await db.execute<{ id: string }>(sql`select id from users where id = ${userId}`);
   return row?.id;
+}
+
+/** The claimable books of live coupons, with whether codes are left and how many this user holds already. */
+export async function listClaimableBooks(db: Executor, userId: string) {
+  return db.execute<{
+    id: string;
+    name: string;
+    description: string;
+    maxPerUser: number;
+    held: number;
+    hasCodesLeft: boolean;
+    couponId: string;
+    couponName: string;
+    couponDescription: string;
+    couponKind: "PERCENT" | "FIXED" | "FREE_SHIPPING";
+    couponValue: number | null;
+    couponCurrency: string | null;
+    validUntil: Date | null;
+  }>(sql`
+    select b.id, b.name, b.description, b.max_per_user as "maxPerUser",
+      (select count(*) from codes k where k.book_id = b.id and k.assigned_user_id = ${userId})::int as held,
+      exists (select 1 from codes where ${available(sql`b.id`)}) as "hasCodesLeft",
+      c.id as "couponId", c.name as "couponName", c.description as "couponDescription", c.kind as "couponKind",
+      c.value as "couponValue", c.currency as "couponCurrency", c.valid_until as "validUntil"
+    from books b join coupons c on c.id = b.coupon_id
+    where b.claimable and c.status = 'ACTIVE'
+      and (c.valid_from is null or c.valid_from <= now()) and (c.valid_until is null or c.valid_until > now())
+    order by b.created_at desc
+    limit 50`);
 }

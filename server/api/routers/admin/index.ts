@@ -1,5 +1,6 @@
 import { createTRPCRouter } from "../../trpc";
 import { adminAnalyticsRouter } from "./analytics";
+import { adminApiKeysRouter } from "./api-keys";
 import { adminBooksRouter } from "./books";
 import { adminAuditRouter } from "./audit";
 import { adminCodesRouter } from "./codes";
@@ -15,4 +16,5 @@ export const adminRouter = createTRPCRouter({
   books: adminBooksRouter,
   analytics: adminAnalyticsRouter,
   audit: adminAuditRouter,
+  apiKeys: adminApiKeysRouter,
 });

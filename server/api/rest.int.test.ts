@@ -1,0 +1,260 @@
+// The REST mirror (/api/v1) against real Postgres and Redis: the OpenAPI document is valid and lists
+// every route; checkout validate/lock/redeem/unlock and admin routes work with keys of each scope;
+// errors have API.md's shape and statuses (never 500 for bad input).
+
+import { validate } from "@readme/openapi-parser";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as openApiRoute } from "@/app/api/openapi.json/route";
+import { createCaller } from "./root";
+import { makeKey, demoUserId, rest, unique } from "./rest.fixtures";
+import { restRoutes } from "./rest-handler";
+
+const CART = {
+  currency: "USD",
+  items: [{ productId: "espresso-beans", categoryIds: ["coffee"], unitPrice: 2450, quantity: 2 }],
+  shipping: 500,
+};
+const keys = {} as Record<"checkout" | "read" | "write", string>;
+let adminId = "";
+
+async function couponWithCode(rules: Record<string, unknown> = {}) {
+  const admin = createCaller({
+    session: { user: { id: adminId, email: "admin@demo.test", role: "admin" }, expires: "2099-01-01" },
+    headers: new Headers(),
+    ip: "10.41.0.9",
+  });
+  const coupon = await admin.admin.coupons.create({
+    name: `Rest ${unique()}`,
+    kind: "FIXED",
+    value: 500,
+    currency: "USD",
+    ...rules,
+  });
+  const code = `RS${unique()}`;
+  await admin.admin.codes.create({ couponId: coupon.id, kind: "SHARED", code });
+  return { coupon, code };
+}
+
+const errorOf = (answer: { body: unknown }) => (answer.body as { error: Record<string, unknown> }).error;
+
+beforeAll(async () => {
+  adminId = await demoUserId("admin");
+  keys.checkout = await makeKey(["checkout"]);
+  keys.read = await makeKey(["admin:read"]);
+  keys.write = await makeKey(["admin:write"]);
+});
+
+describe("/api/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document listing every REST route with API.md's error shape", async () => {
+    const response = openApiRoute();
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(document.openapi).toMatch(/^3\.1/);
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(
+      restRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    for (const path of ["/checkout/validate", "/checkout/lock", "/checkout/unlock", "/checkout/redeem"])
+      expect(document.paths[path]?.post).toBeDefined();
+    const lock = document.paths["/checkout/lock"]!.post!;
+    expect(Object.keys(lock.responses)).toEqual(
+      expect.arrayContaining(["200", "400", "401", "403", "409", "422", "429", "503"]),
+    );
+    expect(lock.responses["500"]).toBeUndefined();
+  });
+});
+
+describe("checkout over REST with a checkout key", () => {
+  it("validates, locks, redeems; a second lock conflicts (409 with per-code reasons); unlock gives back", async () => {
+    const { code } = await couponWithCode({ maxRedemptions: 1 });
+    const customer = { id: `rest-${unique()}`, email: "c@partner.test" };
+
+    const quote = await rest("POST", "/checkout/validate", {
+      key: keys.checkout,
+      body: { codes: [code], cart: CART, customer },
+    });
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ discountTotal: 500, applied: [{ code }] });
+
+    const lock = await rest("POST", "/checkout/lock", {
+      key: keys.checkout,
+      body: { codes: [code], cart: CART, customer, idempotencyKey: `lock-${unique()}` },
+    });
+    expect(lock.status).toBe(200);
+    const { lockId, expiresAt } = lock.body as { lockId: string; expiresAt: string };
+    expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now());
+
+    const other = await rest("POST", "/checkout/lock", {
+      key: keys.checkout,
+      body: { codes: [code], cart: CART, customer: { id: `rest-${unique()}` }, idempotencyKey: `lock-${unique()}` },
+    });
+    expect(other.status).toBe(409);
+    expect(errorOf(other)).toMatchObject({ code: "CONFLICT", details: { rejected: [{ code, reason: "EXHAUSTED" }] } });
+
+    const unlocked = await rest("POST", "/checkout/unlock", { key: keys.checkout, body: { lockId, customer } });
+    expect(unlocked).toMatchObject({ status: 200, body: { released: true } });
+
+    const relock = await rest("POST", "/checkout/lock", {
+      key: keys.checkout,
+      body: { codes: [code], cart: CART, customer, idempotencyKey: `lock-${unique()}` },
+    });
+    expect(relock.status).toBe(200);
+    const orderId = `order-${unique()}`;
+    const redeemBody = {
+      lockId: (relock.body as { lockId: string }).lockId,
+      customer,
+      orderId,
+      idempotencyKey: `redeem-${unique()}`,
+    };
+    const redeemed = await rest("POST", "/checkout/redeem", { key: keys.checkout, body: redeemBody });
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.body).toMatchObject({ orderId, redemptions: [{ code, amount: 500 }] });
+    // The same idempotency key: the first answer again, nothing redeemed twice.
+    const again = await rest("POST", "/checkout/redeem", { key: keys.checkout, body: redeemBody });
+    expect(again.body).toEqual(redeemed.body);
+  });
+
+  it("redeems codes and a cart in one step", async () => {
+    const { code } = await couponWithCode();
+    const answer = await rest("POST", "/checkout/redeem", {
+      key: keys.checkout,
+      body: {
+        codes: [code],
+        cart: CART,
+        customer: { id: `rest-${unique()}` },
+        orderId: `o-${unique()}`,
+        idempotencyKey: `r-${unique()}`,
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ redemptions: [{ code, amount: 500 }] });
+  });
+});
+
+describe("admin over REST by scope", () => {
+  it("reads with admin:read, changes with admin:write, and refuses the wrong scope with 403", async () => {
+    const { coupon, code } = await couponWithCode();
+    const list = await rest("GET", `/coupons?search=${encodeURIComponent(coupon.name)}&limit=5`, { key: keys.read });
+    expect(list.status).toBe(200);
+    expect((list.body as { items: Array<{ id: string }> }).items.map((c) => c.id)).toEqual([coupon.id]);
+    const one = await rest("GET", `/coupons/${coupon.id}`, { key: keys.read });
+    expect(one).toMatchObject({ status: 200, body: { id: coupon.id, status: "ACTIVE" } });
+    expect((await rest("GET", `/coupons/${coupon.id}/usage`, { key: keys.read })).status).toBe(200);
+    const codes = await rest("GET", `/coupons/${coupon.id}/codes`, { key: keys.read });
+    expect((codes.body as { items: unknown[] }).items).toHaveLength(1);
+    expect((await rest("POST", "/codes/lookup", { key: keys.read, body: { code } })).status).toBe(200);
+
+    const refused = await rest("POST", `/coupons/${coupon.id}/status`, {
+      key: keys.read,
+      body: { status: "DISABLED" },
+    });
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused)).toMatchObject({ code: "FORBIDDEN" });
+    expect((await rest("GET", "/coupons", { key: keys.checkout })).status).toBe(403);
+
+    const disabled = await rest("POST", `/coupons/${coupon.id}/status`, {
+      key: keys.write,
+      body: { status: "DISABLED" },
+    });
+    expect(disabled).toMatchObject({ status: 200, body: { id: coupon.id, status: "DISABLED" } });
+    const added = await rest("POST", `/coupons/${coupon.id}/codes`, {
+      key: keys.write,
+      body: { kind: "SHARED", code: `RA${unique()}` },
+    });
+    expect(added.status).toBe(200);
+    const search = await rest("POST", "/redemptions/search", { key: keys.write, body: { couponId: coupon.id } });
+    expect(search).toMatchObject({ status: 200, body: { items: [] } });
+    // The change is audited under the key.
+    const audit = await createCaller({
+      session: { user: { id: adminId, email: "admin@demo.test", role: "admin" }, expires: "2099-01-01" },
+      headers: new Headers(),
+      ip: "10.41.0.9",
+    }).admin.audit.list({ targetId: coupon.id });
+    expect(audit.items.some((e) => e.actorEmail?.startsWith("api-key:"))).toBe(true);
+  });
+});
+
+describe("errors: API.md's shape and statuses", () => {
+  it("answers every kind of bad request with its 4xx, never 500", async () => {
+    expect((await rest("POST", "/checkout/validate", { body: { codes: [], cart: CART } })).status).toBe(200);
+    const noKey = await rest("POST", "/checkout/lock", {
+      body: { codes: ["X1234"], cart: CART, idempotencyKey: "k-12345678" },
+    });
+    expect(noKey.status).toBe(401);
+    expect(errorOf(noKey)).toMatchObject({ code: "UNAUTHORIZED" });
+    expect((await rest("GET", "/coupons", { key: "cfk_nope" })).status).toBe(401);
+
+    const invalid = await rest("POST", "/checkout/validate", {
+      key: keys.checkout,
+      body: { codes: "x", cart: { currency: "usd" } },
+    });
+    expect(invalid.status).toBe(400);
+    expect(errorOf(invalid)).toMatchObject({
+      code: "BAD_REQUEST",
+      details: { fieldErrors: { codes: expect.any(Array) } },
+    });
+    expect(String(errorOf(invalid).message)).toContain("codes");
+
+    const notJson = await rest("POST", "/checkout/validate", { key: keys.checkout, rawBody: "{nope" });
+    expect(notJson.status).toBe(400);
+    expect((await rest("POST", "/checkout/validate", { key: keys.checkout, rawBody: "[1]" })).status).toBe(400);
+    expect(
+      (await rest("POST", "/checkout/validate", { key: keys.checkout, rawBody: "a=b", contentType: "text/plain" }))
+        .status,
+    ).toBe(415);
+    const huge = await rest("POST", "/checkout/validate", {
+      key: keys.checkout,
+      rawBody: `{"codes":["${"A".repeat(1_100_000)}"]}`,
+    });
+    expect(huge.status).toBe(413);
+
+    expect((await rest("GET", "/nothing/here", { key: keys.read })).status).toBe(404);
+    const wrongMethod = await rest("DELETE", "/checkout/validate", { key: keys.checkout });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect((await rest("GET", "/coupons/not-a-uuid", { key: keys.read })).status).toBe(400);
+    expect((await rest("GET", `/coupons/${crypto.randomUUID()}`, { key: keys.read })).status).toBe(404);
+    expect((await rest("GET", "/coupons?limit=abc", { key: keys.read })).status).toBe(400);
+
+    const { coupon } = await couponWithCode();
+    await rest("POST", `/coupons/${coupon.id}/status`, { key: keys.write, body: { status: "ARCHIVED" } });
+    const fromArchived = await rest("POST", `/coupons/${coupon.id}/status`, {
+      key: keys.write,
+      body: { status: "ACTIVE" },
+    });
+    expect(fromArchived.status).toBe(422);
+    expect(errorOf(fromArchived).code).toBe("UNPROCESSABLE_CONTENT");
+
+    const missingCustomer = await rest("POST", "/checkout/lock", {
+      key: keys.checkout,
+      body: { codes: ["X1234"], cart: CART, idempotencyKey: "k-12345678" },
+    });
+    expect(missingCustomer.status).toBe(400);
+    for (const answer of [noKey, invalid, notJson, huge, wrongMethod, missingCustomer])
+      expect(answer.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("gives a validation reason with a rule that is not met", async () => {
+    const { code } = await couponWithCode({ channels: ["pos"] });
+    const answer = await rest("POST", "/checkout/lock", {
+      key: keys.checkout,
+      body: {
+        codes: [code],
+        cart: { ...CART, channel: "pos" },
+        customer: { id: `rest-${unique()}` },
+        idempotencyKey: `k-${unique()}`,
+      },
+    });
+    expect(answer.status).toBe(409);
+    expect(errorOf(answer)).toMatchObject({ details: { rejected: [{ code, reason: "CHANNEL_NOT_ALLOWED" }] } });
+  });
+});
