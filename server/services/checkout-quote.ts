@@ -21,6 +21,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { CheckoutRejectedError } from "./errors";
 import { reviveCachedCoupon, toDomainCoupon } from "./map-coupon";
+import { readOrderHistory, type CheckoutCustomer } from "./read-order-history";
 
 /**
  * In-process first level in front of the Redis caches, for hot codes. Safe to
@@ -43,6 +44,12 @@ function l1() {
 export function forgetLocalCopies(target: { couponIds?: string[]; lookupHashesHex?: string[] }): void {
   for (const id of target.couponIds ?? []) l1().rules.delete(id);
   for (const hex of target.lookupHashesHex ?? []) l1().codes.delete(hex);
+}
+
+/** A code this process looked up lately and found (by its lookup hash, hex), from the in-process cache; no I/O. */
+export function codeFoundLately(lookupHashHex: string): FoundCode | undefined {
+  const entry = l1().codes.get(lookupHashHex);
+  return entry?.found ? entry : undefined;
 }
 
 export type FoundCode = Extract<CachedCode, { found: true }>;
@@ -87,14 +94,16 @@ export type UsageReader = (resolved: ResolvedCodes) => Promise<LiveUsage>;
  */
 export async function quoteCheckout(
   checkout: { codes: string[]; cart: Cart },
-  customer: Customer | null,
+  customer: CheckoutCustomer | null,
   readUsage: UsageReader,
   now = new Date(),
 ): Promise<CheckoutPlan> {
   const resolved = await resolveCodes(checkout.codes);
   const live = resolved.couponIds.length === 0 ? { coupons: [], codes: [] } : await readUsage(resolved);
   await refreshStaleRules(resolved, live.coupons);
-  const { quote, accepted } = quoteResolved(resolved, live, checkout.cart, customer, now);
+  const firstOrderOnly = resolved.couponIds.some((id) => resolved.rules.get(id)?.firstOrderOnly === true);
+  const quotedFor = await readOrderHistory(customer, firstOrderOnly);
+  const { quote, accepted } = quoteResolved(resolved, live, checkout.cart, quotedFor, now);
   const items = quote.applied.map((applied): PlanItem => {
     const candidate = accepted.get(applied.code);
     const rules = resolved.rules.get(applied.couponId);

@@ -192,6 +192,38 @@ describe.each<Mode>(["redis", "postgres"])("%s gate", (mode) => {
     expect((await redeem(giving.code, `after-void-${mode}`)).ok).toBe(true);
     expect(await redeem(keeping.code, `after-void-${mode}`)).toEqual({ ok: false, reason: "EXHAUSTED" });
   });
+
+  it("a void raced 10 times, and one retried 5 times with its key, each gives its use back exactly once", async () => {
+    const { couponId, code } = await makeCoupon({ maxRedemptions: 3 });
+    const ids: string[] = [];
+    // One shopper (no per-user limit), so every counter a restore lowers is above zero.
+    for (let i = 0; i < 3; i += 1) {
+      const done = await redeem(code, `void-race-${mode}`);
+      ids.push(done.ok ? done.result.redemptions[0]!.id : "");
+    }
+    expect(await redeem(code, `void-race-d-${mode}`)).toEqual({ ok: false, reason: "EXHAUSTED" });
+    const actor = { userId: adminId };
+
+    // Ten admins void the same redemption at once: one update voids it, the others find nothing live.
+    const raced = await Promise.all(
+      Array.from({ length: 10 }, () => voidRedemption({ redemptionId: ids[0]!, reason: "raced" }, actor)),
+    );
+    expect(raced.filter((r) => r.voided.length > 0)).toEqual([{ voided: [{ id: ids[0], usesRestored: true }] }]);
+
+    // A void with a key and 5 retries of it at once: one runs, the others replay its answer and give nothing back.
+    const input = { redemptionId: ids[1]!, reason: "retried", idempotencyKey: `void-${randomUUID()}` };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => voidRedemption(input, actor)));
+    expect(answers).toEqual(Array.from({ length: 6 }, () => ({ voided: [{ id: ids[1], usesRestored: true }] })));
+    expect(await voidRedemption(input, actor)).toEqual(answers[0]);
+
+    expect(await countRedemptions(couponId)).toBe(1);
+    if (mode === "redis") expect(await redisUses(couponId)).toBe(1);
+    // Two uses came back: two more redemptions, then the coupon is exhausted again.
+    expect((await redeem(code, `void-race-e-${mode}`)).ok).toBe(true);
+    expect((await redeem(code, `void-race-f-${mode}`)).ok).toBe(true);
+    expect(await redeem(code, `void-race-g-${mode}`)).toEqual({ ok: false, reason: "EXHAUSTED" });
+    if (mode === "redis") expect(await redisUses(couponId)).toBe(3);
+  });
 });
 
 describe("faults of the Redis gate", () => {

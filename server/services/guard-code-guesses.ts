@@ -1,14 +1,16 @@
 import { hashCodeForLookup } from "@/server/crypto/code-secrets";
 import { parseCode } from "@/server/domain/code-format";
-import type { Customer, Quote } from "@/server/domain/schemas";
+import type { Quote } from "@/server/domain/schemas";
 import { getRedis } from "@/server/redis/client";
 import { chargeAttempts, type RateLimitSubject } from "@/server/redis/rate-limit";
 import { readCachedCodes } from "@/server/redis/rules-cache";
+import { codeFoundLately } from "./checkout-quote";
 import { CheckoutRejectedError, DomainError } from "./errors";
+import type { CheckoutCustomer } from "./read-order-history";
 
 export type CheckoutCaller = {
   /** Null for an anonymous shopper: per-user rules then answer LOGIN_REQUIRED. */
-  customer: Customer | null;
+  customer: CheckoutCustomer | null;
   ip: string;
   /** A guest checkout (its customer id holds locks, but it is no known user): limited like an anonymous caller. */
   guest?: boolean;
@@ -43,24 +45,33 @@ function entriesOf(codes: readonly string[]): Entry[] {
 }
 
 /**
- * The codes the Redis code cache already knows to exist and to be anyone's (a code assigned to a user
- * answers NOT_FOUND to others, so it stays a possible guess). No Postgres here.
+ * The codes the code caches already know to exist and to be anyone's (a code assigned to a user
+ * answers NOT_FOUND to others, so it stays a possible guess): this process's copy first (a hot code is
+ * there, so it costs no round trip), then the Redis code cache. No Postgres here.
  */
 async function knownToExist(entries: Entry[]): Promise<Set<string>> {
-  const lookups = entries.filter((e): e is Entry & { lookupHex: string } => e.lookupHex !== null);
+  const known = new Set<string>();
+  const lookups: Array<Entry & { lookupHex: string }> = [];
+  for (const e of entries) {
+    if (e.lookupHex === null) continue;
+    const local = codeFoundLately(e.lookupHex);
+    if (local?.assignedUserId === null) known.add(e.key);
+    else if (!local) lookups.push({ ...e, lookupHex: e.lookupHex });
+  }
   const redis = getRedis();
-  if (!redis || lookups.length === 0) return new Set();
+  if (!redis || lookups.length === 0) return known;
   try {
     const cached = await readCachedCodes(
       redis,
       lookups.map((e) => e.lookupHex),
     );
-    return new Set(
-      lookups.filter((_, i) => cached[i]?.found === true && cached[i]?.assignedUserId === null).map((e) => e.key),
-    );
+    lookups.forEach((e, i) => {
+      if (cached[i]?.found === true && cached[i]?.assignedUserId === null) known.add(e.key);
+    });
   } catch {
-    return new Set();
+    // Unknown: charged as possible guesses (and given back once they turn out to exist).
   }
+  return known;
 }
 
 /**

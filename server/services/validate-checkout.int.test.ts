@@ -6,6 +6,9 @@ import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
 import { redeemCheckout } from "./redeem-checkout";
 import { coupons } from "@/server/db/schema";
+import { gateStatusOf } from "@/server/domain/coupon-status";
+import { getRedis } from "@/server/redis/client";
+import { setCouponLiveStatus } from "@/server/redis/gate";
 
 type Account = { id: string; email: string; role: "admin" | "viewer" | "shopper" };
 let admin: Account;
@@ -105,8 +108,16 @@ describe("checkout.validate over the tRPC HTTP handler", () => {
     const { couponId, code } = await createCouponWithCode({ kind: "FIXED", value: 1000, currency: "USD" });
     const first = await callTrpcHttp("checkout.validate", { session: sessionFor(bob), input: { codes: [code], cart } });
     expect(data<{ discountTotal: number }>(first).discountTotal).toBe(1000);
-    // Straight to the database, as if the cache invalidation had been lost.
-    await getDb().update(coupons).set({ status: "DISABLED" }).where(eq(coupons.id, couponId));
+    // The change lands as an admin's does (Postgres, then the gate's live status, versions moving forward),
+    // but the cached rules are never invalidated: validate must still see DISABLED. (Writing Postgres alone
+    // would be a lost write-through, which the gate's state may rightly not see until reconciliation.)
+    const [row] = await getDb()
+      .update(coupons)
+      .set({ status: "DISABLED", version: sql`${coupons.version} + 1` })
+      .where(eq(coupons.id, couponId))
+      .returning();
+    const redis = getRedis();
+    if (redis) await setCouponLiveStatus(redis, couponId, { status: gateStatusOf(row!.status), version: row!.version });
     const second = await callTrpcHttp("checkout.validate", {
       session: sessionFor(bob),
       input: { codes: [code], cart },

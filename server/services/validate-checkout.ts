@@ -1,7 +1,8 @@
-import type { Cart, Customer, Quote } from "@/server/domain/schemas";
+import type { Cart, Quote } from "@/server/domain/schemas";
 import { quoteCheckout } from "./checkout-quote";
 import { gateNow } from "./gate/choose-gate";
 import { guardCodeGuesses, type CheckoutCaller } from "./guard-code-guesses";
+import type { CheckoutCustomer } from "./read-order-history";
 
 export type { CheckoutCaller } from "./guard-code-guesses";
 export { guardCodeGuesses };
@@ -10,10 +11,10 @@ export { guardCodeGuesses };
  * A lock, redeem or unlock: always a customer id to hold the lock under. A guest's (guest: true) is
  * no known user: its rules are judged as an anonymous shopper's (rulesCustomerOf).
  */
-export type CheckoutCustomerCaller = { customer: Customer; ip: string; guest?: boolean; apiKeyId?: string };
+export type CheckoutCustomerCaller = { customer: CheckoutCustomer; ip: string; guest?: boolean; apiKeyId?: string };
 
 /** The customer the coupon rules see: none for a guest, so per-user rules answer LOGIN_REQUIRED. */
-export function rulesCustomerOf(caller: CheckoutCaller): Customer | null {
+export function rulesCustomerOf(caller: CheckoutCaller): CheckoutCustomer | null {
   return caller.guest ? null : caller.customer;
 }
 

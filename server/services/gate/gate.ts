@@ -22,6 +22,12 @@ export interface Gate {
   release(lock: { id: string; couponIds: string[] }): Promise<void>;
   /** Gives permanent uses back (a redemption that was not written, or was voided), each within its epoch. */
   restore(uses: TakenUse[]): Promise<void>;
+  /**
+   * The epoch each coupon's uses are counted in now, for `restore` after a change made in Postgres (a
+   * void): read before the change commits, so a state rebuilt after it (which already counts the change)
+   * is not given the uses a second time. A coupon this gate holds no counters for is left out.
+   */
+  epochsOf(couponIds: string[]): Promise<Map<string, string>>;
 }
 
 /** One use a decision took: `epoch` is the counters' generation it was counted in (Redis; "" for Postgres). */

@@ -81,6 +81,11 @@ export class PostgresGate implements Gate {
 
   /** Postgres counts uses from the rows: a voided or unwritten redemption already counts no more. */
   async restore(): Promise<void> {}
+
+  /** The rows are the counters: every coupon, one epoch (""). */
+  async epochsOf(couponIds: string[]): Promise<Map<string, string>> {
+    return new Map(couponIds.map((id) => [id, ""]));
+  }
 }
 
 function readUsageOf(db: Executor, resolved: ResolvedCodes, customerId: string | null): Promise<PostgresUsage> {

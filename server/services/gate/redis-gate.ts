@@ -139,6 +139,22 @@ export class RedisGate implements Gate {
     await restoreUses(this.redis, uses).catch(reportRedisFailure);
   }
 
+  /** A Redis failure here (before anything changed) moves the caller to the other gate (withGate). */
+  async epochsOf(couponIds: string[]): Promise<Map<string, string>> {
+    const usage = await redisCall(() =>
+      readUsage(
+        this.redis,
+        couponIds.map((couponId) => ({ couponId, codeIds: [], customerId: null })),
+      ),
+    );
+    const epochs = new Map<string, string>();
+    couponIds.forEach((id, i) => {
+      const counted = usage[i];
+      if (counted?.loaded && counted.epoch) epochs.set(id, counted.epoch);
+    });
+    return epochs;
+  }
+
   /** Quote on the gate's counters, then one script takes every use or none; retried while state loads or rules move. */
   private async decide<R>(request: ReserveRequest<R>, lockId: string) {
     const readForDecision: UsageReader = (resolved) => this.readUsageForDecision(resolved, request.customerId);

@@ -297,7 +297,9 @@ describe("redemptions", () => {
       reason: "order cancelled",
       idempotencyKey: key,
     });
-    expect(again.voided).toEqual([]);
+    // The retry replays the first answer (and gives nothing back again); without a key, nothing is left to void.
+    expect(again).toEqual(first);
+    expect((await as("admin").admin.redemptions.void({ redemptionId, reason: "order cancelled" })).voided).toEqual([]);
     const [row] = (await as("viewer").admin.redemptions.list({ orderId })).items;
     expect(row).toMatchObject({ voidReason: "order cancelled", usesRestored: true });
     expect(row!.voidedAt).toBeInstanceOf(Date);
