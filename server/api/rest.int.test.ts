@@ -141,6 +141,15 @@ describe("checkout over REST with a checkout key", () => {
   });
 });
 
+describe("text Postgres cannot store", () => {
+  it("a NUL byte in a search or a filter is 400 bad input, never a 500 (found by the fuzz)", async () => {
+    const search = await rest("GET", `/coupons?search=${encodeURIComponent("a\u0000b")}`, { key: keys.read });
+    expect(search.status, JSON.stringify(search.body)).toBe(400);
+    const filter = await rest("POST", "/redemptions/search", { key: keys.read, body: { customerId: "x\u0000" } });
+    expect(filter.status, JSON.stringify(filter.body)).toBe(400);
+  });
+});
+
 describe("admin over REST by scope", () => {
   it("reads with admin:read, changes with admin:write, and refuses the wrong scope with 403", async () => {
     const { coupon, code } = await couponWithCode();

@@ -8,7 +8,7 @@ import { readGuestId } from "@/server/auth/guest-id";
 import { isStaff } from "@/server/auth/roles";
 import { env } from "@/server/env";
 import { DependencyUnavailableError, DomainError, isExpectedError, toTRPCError } from "./errors";
-import { isDatabaseUnavailable } from "@/server/services/errors";
+import { isDatabaseUnavailable, isUnstorableText } from "@/server/services/errors";
 import { hasScope, type ApiKeyScope } from "@/server/domain/api-key-inputs";
 import { authenticateApiKey, type ApiKeyPrincipal } from "@/server/services/authenticate-api-key";
 import type { AdminActor } from "@/server/services/run-admin-mutation";
@@ -79,6 +79,11 @@ const mapErrors = t.middleware(async ({ next }) => {
       throw toTRPCError(
         new DependencyUnavailableError("The database is unavailable; nothing was changed. Retry shortly."),
       );
+    if (isUnstorableText(cause))
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "The input holds a character that cannot be stored (such as a NUL byte); nothing was changed.",
+      });
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error("[trpc] unexpected error", cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: result.error.cause });

@@ -81,7 +81,7 @@ const cursor = z.string().max(500, { error: "Not a cursor of this list." }).null
 
 export const listCouponsInput = z.object({
   /** Part of the name (any case), or an exact code. */
-  search: z.string().trim().max(200, { error: "Search has at most 200 characters." }).optional(),
+  search: StoredText(200, "Search").trim().optional(),
   status: CouponLifecycleStatus.optional(),
   kind: CouponKind.optional(),
   window: z.enum(COUPON_WINDOWS, { error: `window is one of: ${COUPON_WINDOWS.join(", ")}.` }).optional(),
@@ -141,10 +141,8 @@ export const setCodeStatusInput = z.object({
 });
 
 const filterText = (label: string) =>
-  z
-    .string()
+  StoredText(200, label)
     .trim()
-    .max(200, { error: `${label} has at most 200 characters.` })
     .optional()
     .transform((v) => (v ? v : undefined));
 
@@ -165,8 +163,8 @@ export type ListRedemptionsInput = z.infer<typeof listRedemptionsInput>;
 export const voidRedemptionInput = z
   .object({
     redemptionId: z.uuid({ error: "A redemption id is a UUID." }).optional(),
-    orderId: z.string().trim().min(1).max(200).optional(),
-    reason: z.string().trim().min(1, { error: "Say why (e.g. order cancelled)." }).max(500),
+    orderId: StoredText(200, "An orderId").trim().min(1).optional(),
+    reason: StoredText(500, "A reason").trim().min(1, { error: "Say why (e.g. order cancelled)." }),
     idempotencyKey: adminIdempotencyKey,
   })
   .refine((v) => (v.redemptionId === undefined) !== (v.orderId === undefined), {

@@ -113,6 +113,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * Postgres refused text it cannot store (a NUL byte: SQLSTATE 22021; or an untranslatable character: 22P05).
+ * The input schemas refuse control characters first; this is the net under any text they let through.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  if (e.code === "22021" || e.code === "22P05") return true;
+  return e.cause !== undefined && e.cause !== error && isUnstorableText(e.cause);
+}
+
+/**
  * Postgres answered the statement with an error (a PostgresError with a SQLSTATE, however wrapped): it
  * did not commit. Anything else after sending (a connection lost mid-statement) may have committed.
  */

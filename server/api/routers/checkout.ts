@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GUEST_CUSTOMER_PREFIX } from "@/server/auth/guest-id";
-import { Cart, Customer, EnteredCodes, Quote } from "@/server/domain/schemas";
+import { Cart, Customer, EnteredCodes, Quote, StoredText } from "@/server/domain/schemas";
 import type { ApiKeyPrincipal } from "@/server/services/authenticate-api-key";
 import type { CheckoutCaller, CheckoutCustomerCaller } from "@/server/services/validate-checkout";
 import { lockCheckout } from "@/server/services/lock-checkout";
@@ -18,7 +18,7 @@ export const idempotencyKey = z
   .min(8, { error: "An idempotencyKey has 8 to 200 characters." })
   .max(200, { error: "An idempotencyKey has 8 to 200 characters." })
   .regex(/^[\x21-\x7e]+$/, { error: "An idempotencyKey is printable ASCII without spaces." });
-const orderId = z.string({ error: "An orderId is required." }).trim().min(1).max(200);
+const orderId = StoredText(200, "An orderId").trim().min(1, { error: "An orderId is required." });
 const lockId = z.uuid({ error: "A lockId is a UUID returned by checkout.lock." });
 const codesToTake = EnteredCodes.min(1, { error: "At least one code." });
 
