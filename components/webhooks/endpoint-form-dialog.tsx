@@ -30,6 +30,7 @@ export const EVENT_LABELS: Record<WebhookEventType, string> = {
   "coupon.disabled": "Coupon disabled",
   "code.redeemed": "Code redeemed",
   "redemption.voided": "Redemption voided",
+  "lock.expired": "Lock expired (not redeemed in time)",
   "job.finished": "Bulk job finished (generate, import)",
 };
 

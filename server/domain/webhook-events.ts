@@ -7,6 +7,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "coupon.disabled",
   "code.redeemed",
   "redemption.voided",
+  "lock.expired",
   "job.finished",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -46,12 +46,26 @@ export async function closeLock(
   return rows.length === 1;
 }
 
-/** Sweeper: ACTIVE locks past their expiry become EXPIRED (their uses stopped counting at expiry already). */
+/**
+ * Sweeper: ACTIVE locks past their expiry become EXPIRED (their uses stopped counting at expiry already),
+ * each with its lock.expired event in the outbox, in this one statement. The outer `status = 'ACTIVE'` is
+ * rechecked on a row another sweeper (another instance) or a redeem changed meanwhile, so a lock expires,
+ * and is announced, once.
+ */
 export async function expireStaleLocks(db: Executor, limit = 1_000): Promise<string[]> {
   const rows = await db.execute<{ id: string }>(sql`
-    update locks set status = 'EXPIRED', closed_at = now()
-    where id in (select id from locks where status = 'ACTIVE' and expires_at <= now() order by expires_at limit ${limit})
-    returning id`);
+    with x as (
+      update locks set status = 'EXPIRED', closed_at = now()
+      where status = 'ACTIVE'
+        and id in (select id from locks where status = 'ACTIVE' and expires_at <= now() order by expires_at limit ${limit})
+      returning id, customer_id, expires_at),
+    e as (
+      insert into events (type, data)
+      select 'lock.expired', jsonb_build_object('lockId', x.id, 'customerId', x.customer_id, 'expiresAt', x.expires_at,
+        'couponIds', (select coalesce(jsonb_agg(distinct li.coupon_id), '[]'::jsonb) from lock_items li where li.lock_id = x.id),
+        'codeIds', (select coalesce(jsonb_agg(li.code_id), '[]'::jsonb) from lock_items li where li.lock_id = x.id))
+      from x)
+    select id from x`);
   return [...rows].map((r) => r.id);
 }
 

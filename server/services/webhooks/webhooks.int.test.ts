@@ -5,7 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/server/db/client";
 import { findUserByEmail } from "@/server/db/queries/find-user-by-email";
-import { IdempotencyKeyLostError, insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
+import { expireStaleLocks, IdempotencyKeyLostError, insertRedemptionsAnswered } from "@/server/db/queries/gate-records";
 import { endCodeJob, requestCodeJobCancel } from "@/server/db/queries/code-jobs";
 import { createCouponInput, updateCouponInput } from "@/server/domain/admin-inputs";
 import { generateCodesInput } from "@/server/domain/code-job-inputs";
@@ -16,6 +16,7 @@ import { createCoupon } from "../create-coupon";
 import { CODE_JOBS_QUEUE } from "../enqueue-code-job";
 import { CheckoutRejectedError, InvalidInputError } from "../errors";
 import { makeTestCoupon, TEST_CART, testCaller } from "../gate-test-fixtures";
+import { lockCheckout } from "../lock-checkout";
 import { redeemCheckout } from "../redeem-checkout";
 import { runCodeJob } from "../run-code-job";
 import { setCouponStatus } from "../set-coupon-status";
@@ -209,6 +210,23 @@ describe("outbox", () => {
     const failed = await eventsWhere("job.finished", "jobId", failing!.id);
     expect(failed.map((e) => e.data)).toEqual([
       expect.objectContaining({ kind: "IMPORT", status: "FAILED", message: "The file holds no codes." }),
+    ]);
+  });
+
+  it("announces a lock that expired unredeemed once (lock.expired), however many sweeps see it", async () => {
+    const target = await makeTestCoupon(adminId, "HOOKLOCK", {});
+    const { lockId } = await lockCheckout(
+      { codes: [target.code], cart: TEST_CART, idempotencyKey: randomUUID() },
+      testCaller("hook-lock", 92),
+    );
+    expect(await eventsWhere("lock.expired", "lockId", lockId)).toHaveLength(0);
+    await getDb().execute(sql`update locks set expires_at = now() - interval '1 second' where id = ${lockId}`);
+    const sweeps = await Promise.all([expireStaleLocks(getDb()), expireStaleLocks(getDb())]);
+    expect(sweeps.flat().filter((id) => id === lockId)).toHaveLength(1);
+    await expireStaleLocks(getDb());
+    const events = await eventsWhere("lock.expired", "lockId", lockId);
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({ customerId: "hook-lock", couponIds: [target.couponId], codeIds: [target.codeId] }),
     ]);
   });
 
