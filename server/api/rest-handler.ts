@@ -11,7 +11,7 @@ import { createTRPCContext, describeZodError } from "./trpc";
 /** Like the tRPC endpoint: far above any checkout or admin call; a bigger body is refused with 413. */
 export const MAX_REST_BODY_BYTES = 1024 * 1024;
 
-type Method = "GET" | "POST" | "PATCH";
+type Method = "GET" | "POST" | "PUT" | "PATCH";
 type Route = {
   method: Method;
   path: string;

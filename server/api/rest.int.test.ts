@@ -4,6 +4,7 @@
 
 import { validate } from "@readme/openapi-parser";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z, ZodError } from "zod";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
 import { GUEST_COOKIE, mintGuestToken } from "@/server/auth/guest-id";
 import { createCaller } from "./root";
@@ -190,6 +191,152 @@ describe("admin over REST by scope", () => {
       ip: "10.41.0.9",
     }).admin.audit.list({ targetId: coupon.id });
     expect(audit.items.some((e) => e.actorEmail?.startsWith("api-key:"))).toBe(true);
+  });
+});
+
+describe("coupons created and updated over REST", () => {
+  const adminCaller = () =>
+    createCaller({
+      session: { user: { id: adminId, email: "admin@demo.test", role: "admin" }, expires: "2099-01-01" },
+      headers: new Headers(),
+      ip: "10.41.0.9",
+    });
+  const idsNamed = async (name: string) => {
+    const list = await rest("GET", `/coupons?search=${encodeURIComponent(name)}&limit=5`, { key: keys.read });
+    return (list.body as { items: Array<{ id: string }> }).items.map((c) => c.id);
+  };
+
+  it("creates with admin:write, once per idempotencyKey; admin:read and checkout keys get 403, no key 401", async () => {
+    const body = {
+      name: `Rest made ${unique()}`,
+      kind: "PERCENT",
+      value: 1250,
+      maxDiscount: 2000,
+      currency: "USD",
+      channels: ["partner"],
+      validUntil: "2099-01-01T00:00:00Z",
+      idempotencyKey: `create-${unique()}`,
+    };
+    for (const key of [keys.read, keys.checkout]) {
+      const refused = await rest("POST", "/coupons", { key, body });
+      expect(refused.status).toBe(403);
+      expect(errorOf(refused)).toMatchObject({ code: "FORBIDDEN" });
+    }
+    expect((await rest("POST", "/coupons", { body })).status).toBe(401);
+
+    const created = await rest("POST", "/coupons", { key: keys.write, body });
+    expect(created).toMatchObject({
+      status: 200,
+      body: { name: body.name, kind: "PERCENT", value: 1250, maxDiscount: 2000, status: "ACTIVE", version: 1 },
+    });
+    const { id, validUntil } = created.body as { id: string; validUntil: string };
+    expect(new Date(validUntil).toISOString()).toBe("2099-01-01T00:00:00.000Z");
+    // A retry with the same key answers the same coupon and makes no second one.
+    const again = await rest("POST", "/coupons", { key: keys.write, body });
+    expect(again).toMatchObject({ status: 200, body: { id } });
+    expect(await idsNamed(body.name)).toEqual([id]);
+    const reused = await rest("POST", "/coupons", { key: keys.write, body: { ...body, value: 1300 } });
+    // The key with another body: refused (422), nothing made.
+    expect(reused.status).toBe(422);
+    expect(errorOf(reused)).toMatchObject({ message: expect.stringContaining("idempotency key") });
+    expect(await idsNamed(body.name)).toEqual([id]);
+
+    const draft = await rest("POST", "/coupons", {
+      key: keys.write,
+      body: { name: `Rest draft ${unique()}`, kind: "FREE_SHIPPING", status: "DRAFT" },
+    });
+    expect(draft).toMatchObject({ status: 200, body: { kind: "FREE_SHIPPING", status: "DRAFT", value: null } });
+    // Audited under the key.
+    const audit = await adminCaller().admin.audit.list({ targetId: id });
+    expect(audit.items.map((e) => [e.action, e.actorEmail?.startsWith("api-key:")])).toEqual([["coupon.create", true]]);
+  });
+
+  it("refuses a bad body with 400 and the same field errors and messages as the tRPC procedure", async () => {
+    const bad = { name: " ", kind: "FIXED", value: 0, channels: ["fax"], validFrom: "soon" };
+    const answer = await rest("POST", "/coupons", { key: keys.write, body: bad });
+    expect(answer.status).toBe(400);
+    const error = errorOf(answer) as {
+      code: string;
+      message: string;
+      details: { fieldErrors: Record<string, string[]> };
+    };
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(Object.keys(error.details.fieldErrors).sort()).toEqual(
+      ["channels", "currency", "name", "validFrom", "value"].sort(),
+    );
+    expect(error.details.fieldErrors.value).toEqual(["A fixed amount must be at least 1 minor unit."]);
+    expect(error.message).toMatch(/^Invalid input: /);
+    // One set of rules: tRPC gives the same errors for the same input.
+    const viaTrpc = await adminCaller()
+      .admin.coupons.create(bad as never)
+      .then(
+        () => undefined,
+        (e: { cause?: unknown }) => e.cause,
+      );
+    expect(viaTrpc).toBeInstanceOf(ZodError);
+    expect(z.flattenError(viaTrpc as ZodError)).toEqual(error.details);
+
+    const percent = await rest("POST", "/coupons", {
+      key: keys.write,
+      body: { name: "Too much", kind: "PERCENT", value: 20000 },
+    });
+    expect(percent.status).toBe(400);
+    expect(errorOf(percent)).toMatchObject({
+      details: { fieldErrors: { value: ["A percentage must be at most 100 % (10000 basis points)."] } },
+    });
+    const rule = await rest("POST", "/coupons", {
+      key: keys.write,
+      body: { name: "Capped", kind: "FIXED", value: 100, currency: "USD", maxDiscount: 5 },
+    });
+    expect(errorOf(rule)).toMatchObject({
+      details: { fieldErrors: { maxDiscount: ["maxDiscount only applies to PERCENT coupons."] } },
+    });
+    const noKind = await rest("POST", "/coupons", { key: keys.write, body: { name: "No kind" } });
+    expect(noKind.status).toBe(400);
+    expect(errorOf(noKind)).toMatchObject({ details: { fieldErrors: { kind: [expect.stringContaining("Kind")] } } });
+    expect((await rest("POST", "/coupons", { key: keys.write, rawBody: '"text"' })).status).toBe(400);
+  });
+
+  it("replaces the rules with PUT /coupons/{id}: expectedVersion refuses a stale edit with 409; a retried key answers again", async () => {
+    const created = await rest("POST", "/coupons", {
+      key: keys.write,
+      body: { name: `Rest edit ${unique()}`, kind: "FIXED", value: 500, currency: "USD" },
+    });
+    const { id, name } = created.body as { id: string; name: string };
+    const rules = { name, kind: "FIXED", value: 700, currency: "USD", minOrderAmount: 2000 };
+
+    expect((await rest("PUT", `/coupons/${id}`, { key: keys.read, body: rules })).status).toBe(403);
+    const edit = { ...rules, expectedVersion: 1, idempotencyKey: `update-${unique()}` };
+    const updated = await rest("PUT", `/coupons/${id}`, { key: keys.write, body: edit });
+    expect(updated).toMatchObject({ status: 200, body: { id, value: 700, minOrderAmount: 2000, version: 2 } });
+    // The same key again: the first answer, not a conflict and not a third version.
+    const retried = await rest("PUT", `/coupons/${id}`, { key: keys.write, body: edit });
+    expect(retried).toMatchObject({ status: 200, body: { id, version: 2 } });
+
+    const stale = await rest("PUT", `/coupons/${id}`, {
+      key: keys.write,
+      body: { ...rules, value: 900, expectedVersion: 1 },
+    });
+    expect(stale.status).toBe(409);
+    expect(errorOf(stale)).toMatchObject({ code: "CONFLICT", message: expect.stringContaining("version 2") });
+    const current = await rest("GET", `/coupons/${id}`, { key: keys.read });
+    expect(current.body).toMatchObject({ value: 700, version: 2 });
+
+    const bad = await rest("PUT", `/coupons/${id}`, {
+      key: keys.write,
+      body: { ...rules, value: -1, expectedVersion: 0 },
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(errorOf(bad).details as object)).toContain("fieldErrors");
+    expect(Object.keys((errorOf(bad).details as { fieldErrors: object }).fieldErrors).sort()).toEqual([
+      "expectedVersion",
+      "value",
+    ]);
+    expect((await rest("PUT", "/coupons/not-a-uuid", { key: keys.write, body: rules })).status).toBe(400);
+    expect((await rest("PUT", `/coupons/${crypto.randomUUID()}`, { key: keys.write, body: rules })).status).toBe(404);
+    const wrongMethod = await rest("PATCH", `/coupons/${id}`, { key: keys.write, body: rules });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET, PUT");
   });
 });
 

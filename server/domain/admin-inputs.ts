@@ -5,6 +5,7 @@ import { MAX_RAW_CODE_INPUT_LENGTH, parseCode } from "./code-format";
 import {
   COUPON_KINDS,
   CouponKind,
+  couponRulesFields,
   CouponLifecycleStatus,
   CouponRules,
   DateTime,
@@ -51,6 +52,9 @@ export const createCouponInput = z.preprocess(
 );
 export type CreateCouponInput = z.infer<typeof createCouponInput>;
 
+/** The version the caller edited; a coupon changed since then is refused (409). */
+const expectedVersion = z.int({ error: "expectedVersion is an integer." }).min(1).optional();
+
 /**
  * admin.coupons.update: the coupon's full new rules. `status` changes only through setStatus
  * (its value here is ignored); `expectedVersion` refuses a change made over someone else's.
@@ -60,12 +64,63 @@ export const updateCouponInput = z.preprocess(
   z
     .object({
       id: couponId,
-      expectedVersion: z.int({ error: "expectedVersion is an integer." }).min(1).optional(),
+      expectedVersion,
       idempotencyKey: adminIdempotencyKey,
     })
     .and(couponFields),
 );
 export type UpdateCouponInput = z.infer<typeof updateCouponInput>;
+
+/**
+ * A coupon body as trpc-to-openapi can document it (a flat object: every field of every kind, each with
+ * the schema of the rules) that is judged by `rules` alone: each field lets its value through as sent
+ * (`catch`), then `rules` parses the whole body, so there is one set of rules and messages whether the
+ * call comes over tRPC or REST. A path parameter (`id`) stays a plain field: the document needs a string.
+ */
+function documentedBody<T extends z.ZodType>(
+  rules: T,
+  fields: Record<string, z.ZodType>,
+  pathParameters: Record<string, z.ZodType> = {},
+): z.ZodType<z.output<T>, z.input<T>> {
+  const passed = Object.fromEntries(
+    Object.entries(fields).map(([key, field]) => [key, field.catch((ctx: { value: unknown }) => ctx.value)]),
+  );
+  return z.object({ ...pathParameters, ...passed }).transform((body, ctx) => {
+    const parsed = rules.safeParse(body);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  }) as unknown as z.ZodType<z.output<T>, z.input<T>>;
+}
+
+const couponBodyFields = {
+  ...couponText,
+  // Not the engine's status: a new coupon's lifecycle status is below; an update's goes through setStatus.
+  ...z.object(couponRulesFields).omit({ status: true }).shape,
+  idempotencyKey: adminIdempotencyKey.meta({
+    description: "A retry with the same key (same body) returns the first answer and changes nothing more.",
+  }),
+};
+
+/** admin.coupons.create (REST: POST /coupons): createCouponInput, documented field by field. */
+export const createCouponBody = documentedBody(createCouponInput, {
+  ...couponBodyFields,
+  status: CouponLifecycleStatus.optional().meta({
+    description: "The status it starts in: ACTIVE (the default), or DRAFT to prepare it first.",
+  }),
+});
+
+/** admin.coupons.update (REST: PUT /coupons/{id}): updateCouponInput, documented field by field. */
+export const updateCouponBody = documentedBody(
+  updateCouponInput,
+  {
+    ...couponBodyFields,
+    expectedVersion: expectedVersion.meta({
+      description: "The version you edited (the coupon's `version`): a coupon changed since then is refused with 409.",
+    }),
+  },
+  { id: couponId },
+);
 
 export const COUPON_WINDOWS = ["scheduled", "running", "ended"] as const;
 export const COUPON_SORTS = ["created", "name", "updated"] as const;

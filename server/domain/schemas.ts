@@ -241,6 +241,24 @@ const FreeShippingRules = z.object({
 });
 
 /**
+ * Every field of the rules of any kind, side by side (kind-dependent ones as the union of their kinds'),
+ * for a flat description of a coupon body (the REST mirror's, admin-inputs.ts). CouponRules checks them.
+ */
+export const couponRulesFields = {
+  ...couponRulesShape,
+  kind: CouponKind,
+  value: z.union([PercentRules.shape.value, FixedRules.shape.value, FreeShippingRules.shape.value]).meta({
+    description:
+      "PERCENT: basis points, 1..10000 (12.5 % = 1250). FIXED: minor units of `currency`, at least 1. " +
+      "FREE_SHIPPING: none (omit it).",
+  }),
+  currency: CurrencyCode.nullish().meta({
+    description: "ISO 4217; required for FIXED, and when maxDiscount, minOrderAmount or budget is set.",
+  }),
+  maxDiscount: couponRulesShape.maxDiscount.meta({ description: "PERCENT only: the most one order gets off." }),
+};
+
+/**
  * The rules of a coupon, as the engine reads them. Money amounts (FIXED value,
  * maxDiscount, minOrderAmount, budget) are in `currency`, which is therefore
  * required as soon as one of them is set; a cart in another currency gets

@@ -1,9 +1,9 @@
 import {
-  createCouponInput,
+  createCouponBody,
   getCouponInput,
   listCouponsInput,
   setCouponStatusInput,
-  updateCouponInput,
+  updateCouponBody,
 } from "@/server/domain/admin-inputs";
 import { createCoupon } from "@/server/services/create-coupon";
 import { getCouponWithCounters } from "@/server/services/get-coupon";
@@ -11,10 +11,9 @@ import { getCouponUsage } from "@/server/services/get-coupon-usage";
 import { listCoupons } from "@/server/services/list-coupons";
 import { setCouponStatus } from "@/server/services/set-coupon-status";
 import { updateCoupon } from "@/server/services/update-coupon";
-import { adminOrKeyProcedure, adminProcedure, createTRPCRouter, staffOrKeyProcedure } from "../../trpc";
+import { adminOrKeyProcedure, createTRPCRouter, staffOrKeyProcedure } from "../../trpc";
 import { CouponOut, CouponUsageOut, documented, ListItemOut, pageOf } from "../../rest-schemas";
 import { restRoute } from "./rest-route";
-import { actorOf } from "./actor";
 
 export const adminCouponsRouter = createTRPCRouter({
   list: staffOrKeyProcedure
@@ -33,8 +32,17 @@ export const adminCouponsRouter = createTRPCRouter({
     .input(getCouponInput)
     .output(documented<Awaited<ReturnType<typeof getCouponUsage>>>(CouponUsageOut))
     .query(({ input }) => getCouponUsage(input.id)),
-  create: adminProcedure.input(createCouponInput).mutation(({ ctx, input }) => createCoupon(input, actorOf(ctx))),
-  update: adminProcedure.input(updateCouponInput).mutation(({ ctx, input }) => updateCoupon(input, actorOf(ctx))),
+  create: adminOrKeyProcedure
+    .meta(restRoute("POST", "/coupons", "coupons", "Create a coupon (once per idempotencyKey)"))
+    .input(createCouponBody)
+    .output(documented<Awaited<ReturnType<typeof createCoupon>>>(CouponOut))
+    .mutation(({ ctx, input }) => createCoupon(input, ctx.actor)),
+  /** The coupon's full new rules; expectedVersion refuses a change made over someone else's (409). */
+  update: adminOrKeyProcedure
+    .meta(restRoute("PUT", "/coupons/{id}", "coupons", "Replace a coupon's rules (expectedVersion: 409 when stale)"))
+    .input(updateCouponBody)
+    .output(documented<Awaited<ReturnType<typeof updateCoupon>>>(CouponOut))
+    .mutation(({ ctx, input }) => updateCoupon(input, ctx.actor)),
   setStatus: adminOrKeyProcedure
     .meta(restRoute("POST", "/coupons/{id}/status", "coupons", "Activate, disable or archive a coupon"))
     .input(setCouponStatusInput)

@@ -2,7 +2,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 
 /** The REST mirror's route of a procedure (under /api/v1), documented in /api/openapi.json. */
 export function restRoute(
-  method: "GET" | "POST" | "PATCH",
+  method: "GET" | "POST" | "PUT" | "PATCH",
   path: `/${string}`,
   tag: string,
   summary: string,
