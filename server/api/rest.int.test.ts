@@ -72,6 +72,20 @@ describe("/api/openapi.json", () => {
       expect.arrayContaining(["200", "400", "401", "403", "409", "422", "429", "503"]),
     );
     expect(lock.responses["500"]).toBeUndefined();
+
+    // The coupon bodies are documented field by field (the rules are a union by kind underneath).
+    type Body = { requestBody: { content: { "application/json": { schema: JsonSchema } } } };
+    type JsonSchema = { required?: string[]; properties: Record<string, { enum?: string[] }> };
+    const bodyOf = (operation: unknown) => (operation as Body).requestBody.content["application/json"].schema;
+    const create = bodyOf(document.paths["/coupons"]!.post);
+    expect(create.required).toEqual(["name", "kind"]);
+    expect(create.properties.kind!.enum).toEqual(["PERCENT", "FIXED", "FREE_SHIPPING"]);
+    expect(Object.keys(create.properties)).toEqual(
+      expect.arrayContaining(["value", "currency", "maxRedemptions", "validUntil", "channels", "idempotencyKey"]),
+    );
+    const update = bodyOf(document.paths["/coupons/{id}"]!.put);
+    expect(Object.keys(update.properties)).toEqual(expect.arrayContaining(["expectedVersion", "idempotencyKey"]));
+    expect(update.properties.id).toBeUndefined();
   });
 });
 
