@@ -9,7 +9,7 @@
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { describeMachine, runBenchmark, startFreshServices } from "./harness";
+import { runBenchmark, startInProcessBench } from "./harness";
 import { percentile } from "./percentile";
 
 async function main(): Promise<number> {
@@ -26,14 +26,9 @@ async function main(): Promise<number> {
     console.error("usage: tsx tools/bench/analytics.ts [--count 1000000] [--runs 20] [--verbose]");
     return 2;
   }
-  console.log(`bench:analytics · ${count.toLocaleString("en-US")} redemptions · ${describeMachine()}`);
-  console.log(
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}`,
-  );
-  const services = await startFreshServices({ verbose: values.verbose });
-  Object.assign(process.env, services.env, { NODE_ENV: "production" });
+  await startInProcessBench(`bench:analytics · ${count.toLocaleString("en-US")} redemptions`, {
+    verbose: values.verbose,
+  });
   const { sql } = await import("drizzle-orm");
   const { getDb } = await import("@/server/db/client");
   const { refreshAnalytics } = await import("@/server/services/refresh-analytics");

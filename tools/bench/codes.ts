@@ -19,7 +19,7 @@
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { describeMachine, runBenchmark, startFreshServices } from "./harness";
+import { runBenchmark, startInProcessBench } from "./harness";
 
 const USAGE = "usage: tsx tools/bench/codes.ts [--count 1000000] [--verbose]";
 
@@ -46,15 +46,9 @@ async function main(): Promise<number> {
     console.error(`--count must be a whole number from 1 to 1000000\n${USAGE}`);
     return 2;
   }
-  console.log(`bench:codes · ${count.toLocaleString("en-US")} codes · ${describeMachine()}`);
-  console.log(
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}`,
-  );
-
-  const services = await startFreshServices({ verbose: values.verbose });
-  Object.assign(process.env, services.env, { NODE_ENV: "production" });
+  await startInProcessBench(`bench:codes · ${count.toLocaleString("en-US")} codes`, {
+    verbose: values.verbose,
+  });
   // The app's modules read the environment when first used: import them only now.
   const { sql } = await import("drizzle-orm");
   const { getDb } = await import("@/server/db/client");

@@ -72,6 +72,24 @@ export async function startFreshServices(opts: { verbose: boolean }): Promise<Lo
   return services;
 }
 
+/**
+ * The start of a benchmark that runs the app's services in this process: its title with the machine and
+ * the load average, fresh services, and their environment in process.env (the app's modules read it when
+ * first used, so the caller imports them only after this).
+ */
+export async function startInProcessBench(title: string, opts: { verbose: boolean }): Promise<LocalServices> {
+  console.log(`${title} · ${describeMachine()}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  const services = await startFreshServices(opts);
+  Object.assign(process.env, services.env, { NODE_ENV: "production" });
+  return services;
+}
+
 /** The environment of a production `next start` (and of `next build`) on these services. */
 export function productionEnv(servicesEnv: Record<string, string>): NodeJS.ProcessEnv {
   return {
