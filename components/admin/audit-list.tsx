@@ -15,8 +15,8 @@ import { formatDate } from "@/server/domain/describe-coupon";
 import { AuditChanges } from "./audit-changes";
 import { DataTable, type AdminColumn } from "./data-table";
 import { DateRangeFilter } from "./date-range-filter";
-import { KeysetPager } from "./keyset-pager";
-import { EmptyState, ErrorState, TableSkeleton } from "./states";
+import { KeysetListBody } from "./keyset-list-body";
+import { EmptyState } from "./states";
 
 const ALL = "all";
 const ACTIONS = [
@@ -190,27 +190,20 @@ export function AuditList() {
           </Button>
         )}
       </div>
-      {list.isPending ? (
-        <TableSkeleton />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        filtered ? (
-          <EmptyState filtered title="No entries match these filters." />
-        ) : (
-          <EmptyState title="No admin changes yet.">Every change an admin makes is recorded here.</EmptyState>
-        )
-      ) : (
-        <div className={list.isPlaceholderData ? "opacity-60" : undefined}>
-          <DataTable label="Audit log" columns={COLUMNS} data={list.data.items} getRowId={(row) => row.id} />
-          <KeysetPager
-            trail={filters.pages}
-            nextCursor={list.data.nextCursor}
-            count={list.data.items.length}
-            onChange={(pages) => void setFilters({ pages })}
-          />
-        </div>
-      )}
+      <KeysetListBody
+        list={list}
+        pages={filters.pages}
+        onPagesChange={(pages) => void setFilters({ pages })}
+        empty={
+          filtered ? (
+            <EmptyState filtered title="No entries match these filters." />
+          ) : (
+            <EmptyState title="No admin changes yet.">Every change an admin makes is recorded here.</EmptyState>
+          )
+        }
+      >
+        {(items) => <DataTable label="Audit log" columns={COLUMNS} data={items} getRowId={(row) => row.id} />}
+      </KeysetListBody>
     </div>
   );
 }

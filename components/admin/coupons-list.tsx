@@ -15,9 +15,9 @@ import { describeValue, formatDate } from "@/server/domain/describe-coupon";
 import { COUPON_KINDS } from "@/server/domain/schemas";
 import { CopyButton } from "./copy-button";
 import { DataTable, type AdminColumn } from "./data-table";
-import { KeysetPager } from "./keyset-pager";
+import { KeysetListBody } from "./keyset-list-body";
 import { useCanEdit } from "./role-context";
-import { EmptyState, ErrorState, TableSkeleton } from "./states";
+import { EmptyState } from "./states";
 import { PhaseBadge } from "./status-badge";
 
 const ALL = "all";
@@ -187,42 +187,35 @@ export function CouponsList() {
         )}
       </div>
 
-      {list.isPending ? (
-        <TableSkeleton />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        filtered || filters.pages.length > 0 ? (
-          <EmptyState filtered title="No coupons match these filters.">
-            Try another search, or clear the filters.
-          </EmptyState>
-        ) : (
-          <EmptyState
-            title="No coupons yet."
-            action={
-              canEdit && (
-                <Button asChild>
-                  <Link href="/admin/coupons/new">
-                    <Plus /> Create the first coupon
-                  </Link>
-                </Button>
-              )
-            }
-          >
-            A coupon holds the rules of a promotion; its codes are what shoppers type.
-          </EmptyState>
-        )
-      ) : (
-        <div className={list.isPlaceholderData ? "opacity-60 transition-opacity" : undefined}>
-          <DataTable label="Coupons" columns={COLUMNS} data={list.data.items} getRowId={(row) => row.id} />
-          <KeysetPager
-            trail={filters.pages}
-            nextCursor={list.data.nextCursor}
-            count={list.data.items.length}
-            onChange={(pages) => void setFilters({ pages })}
-          />
-        </div>
-      )}
+      <KeysetListBody
+        list={list}
+        pages={filters.pages}
+        onPagesChange={(pages) => void setFilters({ pages })}
+        empty={
+          filtered || filters.pages.length > 0 ? (
+            <EmptyState filtered title="No coupons match these filters.">
+              Try another search, or clear the filters.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              title="No coupons yet."
+              action={
+                canEdit && (
+                  <Button asChild>
+                    <Link href="/admin/coupons/new">
+                      <Plus /> Create the first coupon
+                    </Link>
+                  </Button>
+                )
+              }
+            >
+              A coupon holds the rules of a promotion; its codes are what shoppers type.
+            </EmptyState>
+          )
+        }
+      >
+        {(items) => <DataTable label="Coupons" columns={COLUMNS} data={items} getRowId={(row) => row.id} />}
+      </KeysetListBody>
     </div>
   );
 }

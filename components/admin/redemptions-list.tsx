@@ -9,9 +9,9 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { DateRangeFilter } from "./date-range-filter";
-import { KeysetPager } from "./keyset-pager";
+import { KeysetListBody } from "./keyset-list-body";
 import { RedemptionsTable } from "./redemptions-table";
-import { EmptyState, ErrorState, TableSkeleton } from "./states";
+import { EmptyState } from "./states";
 
 const parsers = {
   coupon: parseAsString.withDefault(""),
@@ -87,29 +87,22 @@ export function RedemptionsList() {
           </Button>
         )}
       </div>
-      {list.isPending ? (
-        <TableSkeleton />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.items.length === 0 ? (
-        filtered ? (
-          <EmptyState filtered title="No redemptions match these filters." />
-        ) : (
-          <EmptyState title="No redemptions yet.">
-            Redemptions appear here when shoppers place orders with codes.
-          </EmptyState>
-        )
-      ) : (
-        <div className={list.isPlaceholderData ? "opacity-60" : undefined}>
-          <RedemptionsTable items={list.data.items} />
-          <KeysetPager
-            trail={filters.pages}
-            nextCursor={list.data.nextCursor}
-            count={list.data.items.length}
-            onChange={(pages) => void setFilters({ pages })}
-          />
-        </div>
-      )}
+      <KeysetListBody
+        list={list}
+        pages={filters.pages}
+        onPagesChange={(pages) => void setFilters({ pages })}
+        empty={
+          filtered ? (
+            <EmptyState filtered title="No redemptions match these filters." />
+          ) : (
+            <EmptyState title="No redemptions yet.">
+              Redemptions appear here when shoppers place orders with codes.
+            </EmptyState>
+          )
+        }
+      >
+        {(items) => <RedemptionsTable items={items} />}
+      </KeysetListBody>
     </div>
   );
 }
