@@ -2,6 +2,7 @@ import { insertCoupon } from "@/server/db/queries/coupons";
 import { insertEvent } from "@/server/db/queries/events";
 import type { CouponRow } from "@/server/db/schema";
 import type { CreateCouponInput } from "@/server/domain/admin-inputs";
+import { couponColumns } from "@/server/domain/coupon-columns";
 import { env } from "@/server/env";
 import { auditCouponSnapshot } from "./audit-coupon-snapshot";
 import { getCouponOrThrow } from "./get-coupon";
@@ -20,28 +21,8 @@ export async function createCoupon(input: CreateCouponInput, actor: AdminActor, 
       ? new Date(start.getTime() + env().DEFAULT_EXPIRATION_DAYS * DAY_MS)
       : input.validUntil;
   const values = {
-    name: input.name,
-    description: input.description,
-    internalNotes: input.internalNotes,
-    kind: input.kind,
-    value: input.kind === "FREE_SHIPPING" ? null : input.value,
-    currency: input.currency ?? null,
-    maxDiscount: input.kind === "PERCENT" ? (input.maxDiscount ?? null) : null,
-    minOrderAmount: input.minOrderAmount ?? null,
-    validFrom: input.validFrom ?? null,
-    validUntil,
+    ...couponColumns(input, validUntil),
     status: input.lifecycleStatus,
-    maxRedemptions: input.maxRedemptions ?? null,
-    maxRedemptionsPerUser: input.maxRedemptionsPerUser ?? null,
-    budget: input.budget ?? null,
-    productIds: input.productIds,
-    categoryIds: input.categoryIds,
-    allowedEmailDomains: input.allowedEmailDomains,
-    firstOrderOnly: input.firstOrderOnly,
-    channels: input.channels,
-    stacking: input.stacking,
-    priority: input.priority,
-    voidRestoresUses: input.voidRestoresUses,
     createdBy: actor.userId,
     updatedBy: actor.userId,
   };

@@ -2,6 +2,7 @@ import { couponHasRedemptions, findCouponForUpdate, updateCouponRules } from "@/
 import { insertEvent } from "@/server/db/queries/events";
 import type { CouponRow } from "@/server/db/schema";
 import type { UpdateCouponInput } from "@/server/domain/admin-inputs";
+import { couponColumns } from "@/server/domain/coupon-columns";
 import { auditCouponSnapshot } from "./audit-coupon-snapshot";
 import { ConflictError, InvalidInputError, NotFoundError } from "./errors";
 import { getCouponOrThrow } from "./get-coupon";
@@ -35,31 +36,7 @@ export async function updateCoupon(input: UpdateCouponInput, actor: AdminActor):
       const validUntil = input.validUntil === undefined ? current.validUntil : input.validUntil;
       if (input.validFrom && validUntil && input.validFrom >= validUntil)
         throw new InvalidInputError("validUntil must be after validFrom (the coupon's end lies before the new start).");
-      const updated = await updateCouponRules(tx, id, {
-        name: input.name,
-        description: input.description,
-        internalNotes: input.internalNotes,
-        kind: input.kind,
-        value: input.kind === "FREE_SHIPPING" ? null : input.value,
-        currency,
-        maxDiscount: input.kind === "PERCENT" ? (input.maxDiscount ?? null) : null,
-        minOrderAmount: input.minOrderAmount ?? null,
-        validFrom: input.validFrom ?? null,
-        // Omitted keeps the current end; null clears it.
-        validUntil,
-        maxRedemptions: input.maxRedemptions ?? null,
-        maxRedemptionsPerUser: input.maxRedemptionsPerUser ?? null,
-        budget: input.budget ?? null,
-        productIds: input.productIds,
-        categoryIds: input.categoryIds,
-        allowedEmailDomains: input.allowedEmailDomains,
-        firstOrderOnly: input.firstOrderOnly,
-        channels: input.channels,
-        stacking: input.stacking,
-        priority: input.priority,
-        voidRestoresUses: input.voidRestoresUses,
-        updatedBy: actor.userId,
-      });
+      const updated = await updateCouponRules(tx, id, { ...couponColumns(input, validUntil), updatedBy: actor.userId });
       if (!updated) throw new NotFoundError("No coupon with this id.");
       await audit({
         action: "coupon.update",
