@@ -36,4 +36,39 @@ describe("checkout admission", () => {
     expect(running).toBe(0);
     expect(await admitCheckout(async () => "in")).toBe("in");
   });
+
+  it("lets waiting checkouts in first come, first served; a refused one takes no place", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const holders = Array.from({ length: admissionLimit() }, () => admitCheckout(() => gate));
+    const order: number[] = [];
+    const waiters = [0, 1, 2].map((i) => admitCheckout(async () => void order.push(i)));
+    const stalled = admitCheckout(async () => order.push(99), { stallMs: 30 }).catch((error: unknown) => error);
+    expect(await stalled).toBeInstanceOf(DependencyUnavailableError);
+    release();
+    await Promise.all([...holders, ...waiters]);
+    expect(order).toEqual([0, 1, 2]);
+
+    // Every place is free again: a full set runs at once.
+    let running = 0;
+    let maxRunning = 0;
+    await Promise.all(
+      Array.from({ length: admissionLimit() }, () =>
+        admitCheckout(async () => {
+          running += 1;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running -= 1;
+        }),
+      ),
+    );
+    expect(maxRunning).toBe(admissionLimit());
+  });
+
+  it("a checkout that throws gives its place back", async () => {
+    for (let i = 0; i < admissionLimit() + 3; i += 1) {
+      await expect(admitCheckout(() => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    }
+    expect(await admitCheckout(async () => "still in")).toBe("still in");
+  });
 });

@@ -1,4 +1,3 @@
-import PQueue from "p-queue";
 import { gateWritePoolSize } from "@/server/db/client";
 import { DependencyUnavailableError } from "./errors";
 
@@ -29,12 +28,29 @@ export function admissionLimit(): number {
   return gateWritePoolSize() * WRITES_PER_CONNECTION;
 }
 
-type Admission = { queue: PQueue; lastStartAt: number };
+/** One checkout waiting for a place: started when one frees, refused when the line stops moving for it. */
+type Waiter = { arrivedAt: number; stallMs: number; start: () => void; refuse: (error: Error) => void };
+type Admission = {
+  limit: number;
+  running: number;
+  /** FIFO: waiting[head..] are still waiting (a head index, so letting one in is O(1)). */
+  waiting: Waiter[];
+  head: number;
+  lastStartAt: number;
+  /** The one watchdog for every waiter (none while no one waits): no timer or AbortController per call. */
+  watchdog: NodeJS.Timeout | null;
+  watchdogAt: number;
+};
 const globalForAdmission = globalThis as unknown as { couponCheckoutAdmission?: Admission };
 function admission(): Admission {
   globalForAdmission.couponCheckoutAdmission ??= {
-    queue: new PQueue({ concurrency: admissionLimit() }),
+    limit: admissionLimit(),
+    running: 0,
+    waiting: [],
+    head: 0,
     lastStartAt: Date.now(),
+    watchdog: null,
+    watchdogAt: Infinity,
   };
   return globalForAdmission.couponCheckoutAdmission;
 }
@@ -44,31 +60,90 @@ const busy = (why: string) =>
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
 
+const waitingCount = (state: Admission) => state.waiting.length - state.head;
+
 /**
  * Runs a lock or redeem once it is let onto the gate, or refuses it with a 503 before anything is
  * decided: when too many are already waiting, or when the line stopped moving while it waited.
+ * With a place free and no one waiting it starts at once, in this call (the hot path under normal load).
  */
 export async function admitCheckout<T>(run: () => Promise<T>, opts: { stallMs?: number } = {}): Promise<T> {
   const state = admission();
-  if (state.queue.size >= MAX_WAITING) throw busy("too many checkouts waiting");
-  const stallMs = opts.stallMs ?? ADMISSION_STALL_MS;
-  const arrivedAt = Date.now();
-  const waited = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const watch = () => {
-    const now = Date.now();
-    const stalledFor = now - Math.max(state.lastStartAt, arrivedAt);
-    if (stalledFor >= stallMs) waited.abort(busy("the line is not moving"));
-    else timer = setTimeout(watch, stallMs - stalledFor);
-  };
-  timer = setTimeout(watch, stallMs);
-  return state.queue.add(
+  if (state.running < state.limit && waitingCount(state) === 0) {
+    state.running += 1;
+    return runInPlace(state, run);
+  }
+  if (waitingCount(state) >= MAX_WAITING) throw busy("too many checkouts waiting");
+  // letNextIn takes the place for it before it starts.
+  await new Promise<void>((start, refuse) => {
+    const waiter = { arrivedAt: Date.now(), stallMs: opts.stallMs ?? ADMISSION_STALL_MS, start, refuse };
+    state.waiting.push(waiter);
+    watch(state, Math.max(state.lastStartAt, waiter.arrivedAt) + waiter.stallMs);
+  });
+  return runInPlace(state, run);
+}
+
+/** Runs a checkout that holds a place (counted in `running`), then gives the place to the next in line. */
+async function runInPlace<T>(state: Admission, run: () => Promise<T>): Promise<T> {
+  state.lastStartAt = Date.now();
+  try {
+    return await run();
+  } finally {
+    state.running -= 1;
+    letNextIn(state);
+  }
+}
+
+/** A place freed: the longest-waiting checkout starts (it counts itself as running when it does). */
+function letNextIn(state: Admission): void {
+  while (state.running < state.limit && waitingCount(state) > 0) {
+    const next = state.waiting[state.head]!;
+    state.waiting[state.head] = undefined as unknown as Waiter;
+    state.head += 1;
+    // Its place is taken now, so a new arrival cannot take it before it starts.
+    state.running += 1;
+    next.start();
+  }
+  if (waitingCount(state) === 0) {
+    state.waiting = [];
+    state.head = 0;
+    if (state.watchdog) clearTimeout(state.watchdog);
+    state.watchdog = null;
+  } else if (state.head > 1024 && state.head * 2 > state.waiting.length) {
+    state.waiting = state.waiting.slice(state.head);
+    state.head = 0;
+  }
+}
+
+/**
+ * The deadline of a waiting checkout is stallMs after the later of its arrival and the last start: one
+ * timer, set for the earliest such deadline, refuses those that reached theirs and sets itself again.
+ */
+function watch(state: Admission, earliest: number): void {
+  if (state.watchdog && state.watchdogAt <= earliest) return;
+  if (state.watchdog) clearTimeout(state.watchdog);
+  state.watchdog = null;
+  if (earliest === Infinity) return;
+  state.watchdogAt = earliest;
+  state.watchdog = setTimeout(
     () => {
-      // Started: the deadline was for waiting only; a started checkout runs to its end.
-      clearTimeout(timer);
-      state.lastStartAt = Date.now();
-      return run();
+      state.watchdog = null;
+      state.watchdogAt = Infinity;
+      const now = Date.now();
+      const kept: Waiter[] = [];
+      for (let i = state.head; i < state.waiting.length; i += 1) {
+        const w = state.waiting[i]!;
+        if (now - Math.max(state.lastStartAt, w.arrivedAt) >= w.stallMs) w.refuse(busy("the line is not moving"));
+        else kept.push(w);
+      }
+      state.waiting = kept;
+      state.head = 0;
+      watch(
+        state,
+        kept.reduce((at, w) => Math.min(at, Math.max(state.lastStartAt, w.arrivedAt) + w.stallMs), Infinity),
+      );
     },
-    { signal: waited.signal },
+    Math.max(1, earliest - Date.now()),
   );
+  state.watchdog.unref();
 }
