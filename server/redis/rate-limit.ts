@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "@upstash/redis";
 import { LRUCache } from "lru-cache";
 import { env } from "@/server/env";
 import { getRedis } from "./client";
@@ -95,62 +94,77 @@ export type RateLimitCharge = { refund(count: number): Promise<void> };
 
 /**
  * Charges `count` attempts to every subject, all or none: null (nothing charged) when any subject has
- * fewer than `count` attempts left in its window, or none at all (so `count` 0 checks without charging). Redis holds the counters (one script per subject,
- * atomic, on the Redis clock); while Redis is unreachable an in-process limiter takes over.
+ * fewer than `count` attempts left in its window, or none at all (so `count` 0 checks without charging).
+ * Redis holds the counters: one script checks and charges every subject atomically, on the Redis clock,
+ * in one command. While Redis is unreachable an in-process limiter takes over.
  */
 export async function chargeAttempts(subjects: RateLimitSubject[], count: number): Promise<RateLimitCharge | null> {
   if (subjects.length === 0) return { refund: async () => undefined };
   const policies = rateLimitPolicies();
-  const charged = await Promise.all(subjects.map((subject) => chargeOne(subject, policies[subject.policy], count)));
-  const taken = charged.filter((c): c is Taken => c !== null);
-  if (taken.length < subjects.length) {
-    // One subject refused: what the others took goes back.
-    await Promise.all(taken.map((t) => t.refund(count)));
-    return null;
-  }
+  const charged = subjects.map((subject) => {
+    const policy = policies[subject.policy];
+    return { key: subjectKey(subject), limit: policy.limit, windowMs: policy.windowSeconds * 1000 };
+  });
+  const inRedis = await chargeInRedis(charged, count);
+  const taken = inRedis === undefined ? memoryChargeAll(charged, count) : inRedis;
+  if (taken === null) return null;
   let left = count;
   return {
     refund: async (n) => {
       const amount = Math.min(Math.max(0, Math.floor(n)), left);
       if (amount === 0) return;
       left -= amount;
-      await Promise.all(taken.map((t) => t.refund(amount)));
+      await taken.refund(amount);
     },
   };
 }
 
+type Charged = { key: string; limit: number; windowMs: number };
 type Taken = { refund(count: number): Promise<void> };
 
+const globalForKeys = globalThis as unknown as { couponRateLimitKeys?: LRUCache<string, string> };
+/** Hashed: no address, user id or email in Redis keys (kept per subject: the same callers come back). */
 function subjectKey(subject: RateLimitSubject): string {
-  // Hashed: no address, user id or email in Redis keys.
-  const id = createHash("sha256").update(subject.identifier, "utf8").digest("base64url").slice(0, 22);
-  return `${keys.rateLimit(subject.policy)}:${id}`;
-}
-
-async function chargeOne(subject: RateLimitSubject, policy: RateLimitPolicy, count: number): Promise<Taken | null> {
-  const key = subjectKey(subject);
-  const windowMs = policy.windowSeconds * 1000;
-  const redis = getRedis();
-  if (redis) {
-    try {
-      const [ok, window] = (await runGateScript(
-        redis,
-        CHARGE,
-        [key],
-        [String(count), String(policy.limit), String(windowMs)],
-      )) as [number, number];
-      if (ok !== 1) return null;
-      return { refund: (n) => refundInRedis(redis, key, window, n).catch(() => memoryRefund(key, window, n)) };
-    } catch {
-      // fall through to the in-process limiter
-    }
+  const keysCache = (globalForKeys.couponRateLimitKeys ??= new LRUCache<string, string>({ max: 50_000 }));
+  const name = `${subject.policy}\n${subject.identifier}`;
+  let key = keysCache.get(name);
+  if (key === undefined) {
+    const id = createHash("sha256").update(subject.identifier, "utf8").digest("base64url").slice(0, 22);
+    key = `${keys.rateLimit(subject.policy)}:${id}`;
+    keysCache.set(name, key);
   }
-  const window = memoryCharge(key, count, policy.limit, windowMs);
-  return window === null ? null : { refund: async (n) => memoryRefund(key, window, n) };
+  return key;
 }
 
-async function refundInRedis(redis: Redis, key: string, window: number, count: number): Promise<void> {
-  await runGateScript(redis, REFUND, [key], [String(count), String(window)]);
+/** Charged in Redis (a Taken, or null when refused); undefined when Redis is off or failed (the in-process limiter decides). */
+async function chargeInRedis(charged: Charged[], count: number): Promise<Taken | null | undefined> {
+  const redis = getRedis();
+  if (!redis) return undefined;
+  let reply: number[];
+  try {
+    reply = (await runGateScript(
+      redis,
+      CHARGE,
+      charged.map((c) => c.key),
+      [String(count), ...charged.flatMap((c) => [String(c.limit), String(c.windowMs)])],
+    )) as number[];
+  } catch {
+    return undefined;
+  }
+  if (reply[0] !== 1) return null;
+  const windows = reply.slice(1).map(String);
+  return {
+    refund: (n) =>
+      runGateScript(
+        redis,
+        REFUND,
+        charged.map((c) => c.key),
+        [String(n), ...windows],
+      ).then(
+        () => undefined,
+        () => charged.forEach((c, i) => memoryRefund(c.key, Number(windows[i]), n)),
+      ),
+  };
 }
 
 function script(name: string, source: string): GateScript {
@@ -161,9 +175,11 @@ function script(name: string, source: string): GateScript {
 /**
  * Sliding window (two fixed windows, the previous one weighted by how much of it still overlaps), kept
  * in one hash per subject: field = window index, value = attempts charged in it.
- * KEYS[1] the subject's hash; ARGV count, limit, window ms.
- * Returns {1, window index} when the attempts were charged, {0, window index} when they would pass the
- * limit or the limit is used up (nothing charged; count 0 only checks). Check and charge are one step, so concurrent callers cannot overshoot.
+ * KEYS: one hash per subject; ARGV: count, then per subject its limit and window (ms).
+ * Returns {1, window index per subject} when the attempts were charged to every subject, {0} when any
+ * subject would pass its limit or has used it up (nothing charged; count 0 only checks). Every subject is
+ * checked before any is charged, in one script, so concurrent callers cannot overshoot and a refusal
+ * leaves no partial charge.
  */
 const CHARGE = script(
   "charge",
@@ -171,32 +187,39 @@ const CHARGE = script(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local count = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local cur = math.floor(now / window)
-local counts = redis.call('HMGET', KEYS[1], string.format('%d', cur), string.format('%d', cur - 1))
-local current = tonumber(counts[1] or '0')
-local previous = tonumber(counts[2] or '0')
-local used = math.floor(previous * (1 - (now % window) / window)) + current
-if used + count > limit or used >= limit then return {0, cur} end
-if count == 0 then return {1, cur} end
-redis.call('HINCRBY', KEYS[1], string.format('%d', cur), count)
-redis.call('HDEL', KEYS[1], string.format('%d', cur - 2))
-redis.call('PEXPIRE', KEYS[1], window * 2)
-return {1, cur}
+local windows = {1}
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[i * 2])
+  local window = tonumber(ARGV[i * 2 + 1])
+  local cur = math.floor(now / window)
+  local counts = redis.call('HMGET', KEYS[i], string.format('%d', cur), string.format('%d', cur - 1))
+  local current = tonumber(counts[1] or '0')
+  local previous = tonumber(counts[2] or '0')
+  local used = math.floor(previous * (1 - (now % window) / window)) + current
+  if used + count > limit or used >= limit then return {0} end
+  windows[i + 1] = cur
+end
+if count == 0 then return windows end
+for i = 1, #KEYS do
+  local cur, window = windows[i + 1], tonumber(ARGV[i * 2 + 1])
+  redis.call('HINCRBY', KEYS[i], string.format('%d', cur), count)
+  redis.call('HDEL', KEYS[i], string.format('%d', cur - 2))
+  redis.call('PEXPIRE', KEYS[i], window * 2)
+end
+return windows
 `,
 );
 
-/** KEYS[1] the subject's hash; ARGV count, window index. Gives back up to `count` attempts of that window. */
+/** KEYS: the subjects' hashes; ARGV: count, then each subject's window index. Gives back up to `count` attempts of that window. */
 const REFUND = script(
   "refund",
   `
-local field = ARGV[2]
-local value = tonumber(redis.call('HGET', KEYS[1], field) or '0')
-if value <= 0 then return 0 end
-local left = math.max(0, value - tonumber(ARGV[1]))
-redis.call('HSET', KEYS[1], field, left)
-return left
+for i = 1, #KEYS do
+  local field = ARGV[i + 1]
+  local value = tonumber(redis.call('HGET', KEYS[i], field) or '0')
+  if value > 0 then redis.call('HSET', KEYS[i], field, math.max(0, value - tonumber(ARGV[1]))) end
+end
+return 1
 `,
 );
 
@@ -209,17 +232,27 @@ function memory(): LRUCache<string, MemoryEntry> {
   return globalForLimits.couponLimiters;
 }
 
-function memoryCharge(key: string, count: number, limit: number, windowMs: number): number | null {
+/** The in-process limiter: every subject checked before any is charged (all or none). */
+function memoryChargeAll(charged: Charged[], count: number): Taken | null {
   const now = Date.now();
-  const cur = Math.floor(now / windowMs);
-  const entry = memory().get(key) ?? { windowMs, counts: new Map<number, number>() };
-  for (const window of entry.counts.keys()) if (window < cur - 1) entry.counts.delete(window);
-  const previous = entry.counts.get(cur - 1) ?? 0;
-  const used = Math.floor(previous * (1 - (now % windowMs) / windowMs)) + (entry.counts.get(cur) ?? 0);
-  if (used + count > limit || used >= limit) return null;
-  entry.counts.set(cur, (entry.counts.get(cur) ?? 0) + count);
-  memory().set(key, entry, { ttl: windowMs * 2 });
-  return cur;
+  const windows: number[] = [];
+  for (const c of charged) {
+    const cur = Math.floor(now / c.windowMs);
+    const entry = memory().get(c.key);
+    const previous = entry?.counts.get(cur - 1) ?? 0;
+    const used = Math.floor(previous * (1 - (now % c.windowMs) / c.windowMs)) + (entry?.counts.get(cur) ?? 0);
+    if (used + count > c.limit || used >= c.limit) return null;
+    windows.push(cur);
+  }
+  if (count > 0)
+    charged.forEach((c, i) => {
+      const cur = windows[i]!;
+      const entry = memory().get(c.key) ?? { windowMs: c.windowMs, counts: new Map<number, number>() };
+      for (const window of entry.counts.keys()) if (window < cur - 1) entry.counts.delete(window);
+      entry.counts.set(cur, (entry.counts.get(cur) ?? 0) + count);
+      memory().set(c.key, entry, { ttl: c.windowMs * 2 });
+    });
+  return { refund: async (n) => charged.forEach((c, i) => memoryRefund(c.key, windows[i]!, n)) };
 }
 
 function memoryRefund(key: string, window: number, count: number): void {
