@@ -19,6 +19,12 @@ describe("code secrets at rest", () => {
     );
   });
 
+  it("never reuses an IV, across refills of the IV pool", () => {
+    const blobs = Array.from({ length: 2_000 }, (_, i) => encryptCode(`CODE-${i}`, KEY_A));
+    expect(new Set(blobs.map((b) => b.subarray(0, 12).toString("hex"))).size).toBe(blobs.length);
+    blobs.forEach((blob, i) => expect(decryptCode(blob, KEY_A)).toBe(`CODE-${i}`));
+  });
+
   it("refuses a tampered blob or a wrong key", () => {
     const blob = encryptCode("SUMMER-2026", KEY_A);
     const tampered = Buffer.from(blob);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from "node:crypto";
 import { env } from "@/server/env";
 
 const IV_BYTES = 12;
@@ -21,9 +21,27 @@ export function hashCodeForLookup(lookupKey: string, hmacKey: Buffer = getKeys()
   return createHmac("sha256", hmacKey).update(lookupKey, "utf8").digest();
 }
 
-/** AES-256-GCM of the display form: iv (12) | tag (16) | ciphertext. A fresh IV per code. */
+/**
+ * Fresh random IVs, drawn from the CSPRNG a pool at a time (one getrandom per IV_POOL_IVS IVs instead of
+ * one per seal, as node's randomUUID does): each IV is used once, then the pool is refilled.
+ */
+const IV_POOL_IVS = 256;
+const ivPool = Buffer.alloc(IV_BYTES * IV_POOL_IVS);
+let ivAt = ivPool.length;
+/** A view into the pool: valid until the next refill, so use it synchronously (cipher and output copy it). */
+function freshIv(): Buffer {
+  if (ivAt === ivPool.length) {
+    randomFillSync(ivPool);
+    ivAt = 0;
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + IV_BYTES);
+  ivAt += IV_BYTES;
+  return iv;
+}
+
+/** AES-256-GCM of the display form: iv (12) | tag (16) | ciphertext. A fresh random IV per call. */
 export function encryptCode(display: string, encryptionKey: Buffer = getKeys().encryption): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv("aes-256-gcm", encryptionKey, iv);
   const ciphertext = Buffer.concat([cipher.update(display, "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
