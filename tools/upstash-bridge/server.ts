@@ -186,13 +186,30 @@ export async function startUpstashBridge(opts: UpstashBridgeOptions): Promise<Up
   }
 
   async function runPipeline(commands: RedisCommand[], base64: boolean): Promise<CommandOutcome[]> {
-    // All calls are issued synchronously on one connection, so Redis sees them in request order.
+    // One ioredis pipeline on the shared connection: Redis sees the commands in request order, and
+    // they reach its socket in one write (not one per command).
+    const pipeline = shared.pipeline();
+    const planned = commands.map((command): { refusal: string } | { rewritten: RewrittenCommand } => {
+      const refusal = unsupportedReason(command);
+      if (refusal) return { refusal };
+      const rewritten = scripts.rewriteCommand(command);
+      const [name, ...rest] = rewritten.args;
+      // Buffer replies keep binary values intact; resp.ts decides UTF-8 vs base64 per request.
+      pipeline.callBuffer(String(name), ...rest);
+      return { rewritten };
+    });
+    const replies = pipeline.length > 0 ? await pipeline.exec().catch((error: unknown) => error) : [];
+    let at = 0;
     return Promise.all(
-      commands.map((command) => {
-        const refusal = unsupportedReason(command);
-        if (refusal) return { error: refusal };
-        const rewritten = scripts.rewriteCommand(command);
-        return settle(rewritten, call(shared, rewritten.args), base64);
+      planned.map((entry) => {
+        if ("refusal" in entry) return { error: entry.refusal };
+        const reply = Array.isArray(replies) ? (replies[at++] as [Error | null, unknown] | undefined) : undefined;
+        const pending = !reply
+          ? Promise.reject(replies instanceof Error ? replies : new Error("no reply"))
+          : reply[0]
+            ? Promise.reject(reply[0])
+            : Promise.resolve(reply[1]);
+        return settle(entry.rewritten, pending, base64);
       }),
     );
   }
