@@ -13,7 +13,7 @@
  * Receives a RedeemLoadConfig over IPC, runs its phases in order on the same keep-alive connections
  * (one node:http socket per connection) and sends back one PhaseResult per phase.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { percentile } from "./percentile";
 import { classifyRedeem, redeemBody, redeemHeaders, type RedeemApi, type RedeemTarget } from "./redeem-scenario";
@@ -64,7 +64,16 @@ export type PhaseResult = {
   maxMs: number;
   /** CPU seconds (user + system) the server process used during the phase; null when unknown. */
   serverCpuSeconds: number | null;
+  /**
+   * CPU seconds during the phase of everything else on the box that serves the load: Postgres (every
+   * `postgres` process), Redis, the benchmark's own process (the Upstash bridge lives there), this load
+   * generator, and the whole machine (/proc/stat, so other work on the box shows too). On a 2-core box
+   * they share, so the throughput follows their sum per request, not the server's alone.
+   */
+  cpuSeconds: Record<CpuGroup, number> | null;
 };
+
+export type CpuGroup = "postgres" | "redis" | "bridge" | "load" | "machine";
 
 const EXHAUSTED_STREAK = 3;
 const MAX_ERROR_SAMPLES = 5;
@@ -88,6 +97,56 @@ function cpuSecondsOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+type CpuSnapshot = { byPid: Map<number, { group: CpuGroup; seconds: number }>; machine: number };
+
+/** CPU seconds used so far by each process of a group, and by the whole machine (see PhaseResult.cpuSeconds). */
+function cpuSnapshot(): CpuSnapshot | null {
+  try {
+    const byPid = new Map<number, { group: CpuGroup; seconds: number }>();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      let comm: string;
+      try {
+        comm = readFileSync(`/proc/${entry}/comm`, "utf8").trim();
+      } catch {
+        continue; // gone meanwhile
+      }
+      const group: CpuGroup | null =
+        pid === process.ppid
+          ? "bridge"
+          : pid === process.pid
+            ? "load"
+            : comm === "postgres"
+              ? "postgres"
+              : comm === "redis-server"
+                ? "redis"
+                : null;
+      const seconds = group ? cpuSecondsOf(pid) : null;
+      if (group && seconds !== null) byPid.set(pid, { group, seconds });
+    }
+    // The first line of /proc/stat: user nice system idle iowait irq softirq steal ... (USER_HZ ticks, all cores).
+    const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const machine = (ticks.reduce((sum, t) => sum + t, 0) - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / USER_HZ;
+    return { byPid, machine };
+  } catch {
+    return null;
+  }
+}
+
+/** What each group used between two snapshots (a process started meanwhile counts whole; one that ended is lost). */
+function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): Record<CpuGroup, number> {
+  const used: Record<CpuGroup, number> = {
+    postgres: 0,
+    redis: 0,
+    bridge: 0,
+    load: 0,
+    machine: after.machine - before.machine,
+  };
+  for (const [pid, now] of after.byPid) used[now.group] += now.seconds - (before.byPid.get(pid)?.seconds ?? 0);
+  return used;
 }
 
 type Answer = { status: number; body: string } | { failure: string };
@@ -156,6 +215,7 @@ async function runPhase(config: RedeemLoadConfig, agents: http.Agent[], phase: L
     p99Ms: Number.NaN,
     maxMs: Number.NaN,
     serverCpuSeconds: null,
+    cpuSeconds: null,
   };
   const latencies: number[] = [];
   const countError = (label: string, sample: string) => {
@@ -164,6 +224,7 @@ async function runPhase(config: RedeemLoadConfig, agents: http.Agent[], phase: L
       result.errorSamples.push(sample);
   };
   const cpuBefore = cpuSecondsOf(config.serverPid);
+  const groupsBefore = cpuSnapshot();
   const started = performance.now();
   const endAt = started + (phase.stop.kind === "time" ? phase.stop.seconds : phase.stop.maxSeconds) * 1000;
   let sequence = 0;
@@ -208,6 +269,8 @@ async function runPhase(config: RedeemLoadConfig, agents: http.Agent[], phase: L
   result.elapsedSeconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsOf(config.serverPid);
   if (cpuBefore !== null && cpuAfter !== null) result.serverCpuSeconds = cpuAfter - cpuBefore;
+  const groupsAfter = cpuSnapshot();
+  if (groupsBefore && groupsAfter) result.cpuSeconds = cpuBetween(groupsBefore, groupsAfter);
   if (phase.stop.kind === "exhausted" && !stoppedByExhaustion.every(Boolean)) result.endedBy = "deadline";
   latencies.sort((a, b) => a - b);
   result.p50Ms = percentile(latencies, 50);

@@ -20,6 +20,7 @@
  *   serve|next|bare); BENCH_CPU_PROF=<dir> writes each server's V8 CPU profile there.
  */
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import type { LocalServices } from "../local-services";
 import {
   buildIfNeeded,
@@ -625,6 +626,15 @@ function printReport(reports: TargetReport[], settings: Settings): number {
       console.log(
         `  ${r.server.processName} process during the measured run: ${(measured.serverCpuSeconds / measured.elapsedSeconds).toFixed(2)} cores busy, ` +
           `${((measured.serverCpuSeconds * 1000) / Math.max(1, measured.sent)).toFixed(2)} ms CPU per request`,
+      );
+    }
+    if (measured.cpuSeconds) {
+      const per = (seconds: number) => ((seconds * 1000) / Math.max(1, measured.sent)).toFixed(2);
+      const c = measured.cpuSeconds;
+      console.log(
+        `  CPU per request on the whole box (ms): Postgres ${per(c.postgres)}, Redis ${per(c.redis)}, ` +
+          `bench + Upstash bridge ${per(c.bridge)}, load generator ${per(c.load)}; machine ${per(c.machine)} ` +
+          `(${(c.machine / measured.elapsedSeconds).toFixed(2)} of ${availableParallelism()} cores busy)`,
       );
     }
     console.log(
