@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
+import { encryptCode } from "@/server/crypto/code-secrets";
 import { getDb } from "@/server/db/client";
 import { startBackgroundJobs } from "./start-background-jobs";
 
@@ -16,7 +17,8 @@ it("the pg-boss reconciliation job expires stale locks, logs the repair and refr
     sql`insert into coupons (id, name, kind, value, created_by) values (${couponId}, 'counted', 'PERCENT', 500, ${admin!.id})`,
   );
   await getDb().execute(
-    sql`insert into codes (id, coupon_id, lookup_hash, code_encrypted, kind) values (${codeId}, ${couponId}, ${randomBytes(32)}, ${randomBytes(40)}, 'SHARED')`,
+    // A real sealed code: admin lists running beside this file (the access matrix) decrypt every code they show.
+    sql`insert into codes (id, coupon_id, lookup_hash, code_encrypted, kind) values (${codeId}, ${couponId}, ${randomBytes(32)}, ${encryptCode(`COUNTED-${codeId.slice(0, 8)}`)}, 'SHARED')`,
   );
   for (const [order, amount, voided] of [
     ["o1", 300, false],
