@@ -375,13 +375,13 @@ export const redemptions = pgTable(
     uniqueIndex("redemptions_single_use_code_key")
       .on(t.codeId)
       .where(sql`${t.codeSingleUse} and not ${t.usesRestored}`),
-    index("redemptions_coupon_created_idx").on(t.couponId, t.createdAt),
     index("redemptions_voided_idx")
       .on(t.voidedAt)
       .where(sql`${t.voidedAt} is not null`),
     index("redemptions_customer_coupon_idx").on(t.customerId, t.couponId),
     index("redemptions_order_idx").on(t.orderId),
-    // The console's history: keyset pages (newest first) overall and per coupon, code or customer.
+    // The console's history: keyset pages (newest first) overall and per coupon, code or customer. Every
+    // redeem writes each index: (coupon, created_at, id) also serves what (coupon, created_at) alone did.
     index("redemptions_created_id_idx").on(t.createdAt, t.id),
     index("redemptions_coupon_created_id_idx").on(t.couponId, t.createdAt, t.id),
     index("redemptions_code_created_id_idx").on(t.codeId, t.createdAt, t.id),

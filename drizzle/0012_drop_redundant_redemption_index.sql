@@ -1,0 +1,1 @@
+DROP INDEX "redemptions_coupon_created_idx";
