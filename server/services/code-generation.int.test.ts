@@ -7,6 +7,7 @@ import { insertCodeJob } from "@/server/db/queries/code-jobs";
 import { listAuditInput } from "@/server/domain/admin-inputs";
 import { generateCodesInput } from "@/server/domain/code-job-inputs";
 import { cancelCodeJob } from "./cancel-code-job";
+import { failStalledCodeJobs } from "./fail-stalled-code-jobs";
 import { makeTestCoupon } from "./gate-test-fixtures";
 import { getCodeJob } from "./get-code-job";
 import { listAuditEntries } from "./list-audit-entries";
@@ -188,5 +189,42 @@ describe("bulk generation", () => {
     const job = await getCodeJob(row!.id);
     expect(job.status).toBe("FAILED");
     expect(job.message).toMatch(/worker stopped/);
+  });
+
+  it("the reconciliation ends a job whose worker vanished for good: FAILED, audited, job.finished once; a live one is left alone", async () => {
+    const { couponId } = await makeTestCoupon(adminId, "STF", {});
+    const insertJob = async (heartbeat: ReturnType<typeof sql>) => {
+      const [row] = await getDb().execute<{ id: string }>(
+        sql`insert into code_jobs (kind, coupon_id, params, total, status, created_by, started_at, updated_at)
+            values ('GENERATE', ${couponId}, '{}', 10, 'RUNNING', ${adminId}, now() - interval '10 minutes', ${heartbeat}) returning id`,
+      );
+      return row!.id;
+    };
+    const stalledId = await insertJob(sql`now() - interval '10 minutes'`);
+    const liveId = await insertJob(sql`now()`);
+    const finishedEvents = async (jobId: string) =>
+      (
+        await getDb().execute<{ n: number }>(
+          sql`select count(*)::int as n from events where type = 'job.finished' and data->>'jobId' = ${jobId}`,
+        )
+      )[0]!.n;
+
+    const failed = await failStalledCodeJobs();
+    expect(failed).toContain(stalledId);
+    expect(failed).not.toContain(liveId);
+    // Again: nothing more to end, nothing announced twice.
+    expect(await failStalledCodeJobs()).not.toContain(stalledId);
+
+    const [stored] = await getDb().execute<{ status: string; finished: boolean }>(
+      sql`select status, finished_at is not null as finished from code_jobs where id = ${stalledId}`,
+    );
+    expect(stored).toEqual({ status: "FAILED", finished: true });
+    expect((await getCodeJob(stalledId)).message).toMatch(/worker stopped/);
+    expect(await finishedEvents(stalledId)).toBe(1);
+    expect((await auditTrail(stalledId)).map((e) => [e.action, e.actorEmail, e.after?.status])).toEqual([
+      ["codes.generate.failed", "admin@demo.test", "FAILED"],
+    ]);
+    expect((await getCodeJob(liveId)).status).toBe("RUNNING");
+    expect(await finishedEvents(liveId)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { findCodeJob } from "@/server/db/queries/code-jobs";
+import { STALLED_JOB_MESSAGE, type findCodeJob } from "@/server/db/queries/code-jobs";
 
 type JobRecord = NonNullable<Awaited<ReturnType<typeof findCodeJob>>>;
 
@@ -43,7 +43,7 @@ export function mapCodeJob(job: JobRecord): CodeJobView {
     secondsLeft: running && codesPerSecond ? Math.ceil((job.total - job.done) / codesPerSecond) : null,
     cancelRequested: job.cancelRequested,
     errorCount: job.errorCount,
-    message: job.stalled ? "The worker stopped (crash or restart); none of this job's codes were kept." : job.message,
+    message: job.stalled ? STALLED_JOB_MESSAGE : job.message,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import { env } from "@/server/env";
 import { CODE_JOBS_QUEUE } from "./enqueue-code-job";
+import { failStalledCodeJobs } from "./fail-stalled-code-jobs";
 import { reconcileGate } from "./reconcile-gate";
 import { refreshAnalytics } from "./refresh-analytics";
 import { runCodeJob } from "./run-code-job";
@@ -29,6 +30,8 @@ export function startBackgroundJobs(): Promise<PgBoss> {
       const report = await reconcileGate();
       const repairs = report.repaired.length + report.expiredLocks + report.reclaimedLocks;
       if (repairs > 0) console.log("[jobs] reconcile:", JSON.stringify(report));
+      const stalled = await failStalledCodeJobs();
+      if (stalled.length > 0) console.log("[jobs] bulk jobs whose worker stopped, now FAILED:", stalled.join(", "));
     });
     // Bulk generation and import: one job at a time per process (each is one long transaction).
     await boss.createQueue(CODE_JOBS_QUEUE);

@@ -92,6 +92,24 @@ export async function endCodeJob(
     ${sql.raw(JOB_FINISHED_EVENT)} where j.before in ('QUEUED', 'RUNNING')`);
 }
 
+/** What a job that lost its worker says (map-code-job shows the same before the sweep persists it). */
+export const STALLED_JOB_MESSAGE = "The worker stopped (crash or restart); none of this job's codes were kept.";
+
+/**
+ * RUNNING jobs whose heartbeat is older than STALLED_AFTER_SECONDS become FAILED, with their job.finished
+ * event, in one statement. The condition is checked again on the row as it is updated, so a job that
+ * completed or beat meanwhile is left alone. Returns the jobs it failed.
+ */
+export async function failStalledCodeJobs(db: Executor): Promise<Array<{ id: string; kind: CodeJobRow["kind"] }>> {
+  return db.execute<{ id: string; kind: CodeJobRow["kind"] }>(sql`
+    with j as (
+      update code_jobs set status = 'FAILED', message = ${STALLED_JOB_MESSAGE}, updated_at = now(), finished_at = now()
+      where status = 'RUNNING' and updated_at < now() - make_interval(secs => ${STALLED_AFTER_SECONDS})
+      returning code_jobs.*),
+    e as (${sql.raw(JOB_FINISHED_EVENT)})
+    select id, kind from j`);
+}
+
 /**
  * COMPLETED, inside the job's own transaction (so the status and the codes commit together),
  * unless an admin asked to cancel meanwhile: then false, and the caller rolls back.
