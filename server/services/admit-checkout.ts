@@ -94,7 +94,7 @@ async function runInPlace<T>(state: Admission, run: () => Promise<T>): Promise<T
   }
 }
 
-/** A place freed: the longest-waiting checkout starts (it counts itself as running when it does). */
+/** A place freed: the longest-waiting checkouts start, each counted as running from here. */
 function letNextIn(state: Admission): void {
   while (state.running < state.limit && waitingCount(state) > 0) {
     const next = state.waiting[state.head]!;

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { getDb } from "@/server/db/client";
+import { createDatabase, getDb } from "@/server/db/client";
+import { env } from "@/server/env";
 import { idempotencyKeys } from "@/server/db/schema";
 import { claimIdempotencyKeys, readIdempotencyKey } from "./idempotency";
 
@@ -175,5 +176,28 @@ describe("claimIdempotencyKeys", () => {
     ).rejects.toThrow("roll back");
     expect(await rowsOf(scope)).toEqual([]);
     expect(await claimIdempotencyKeys(getDb(), [claim(scope, "a")])).toEqual([true]);
+  });
+});
+
+describe("claim durability", () => {
+  it("commits the claim asynchronously without leaking synchronous_commit off to the connection", async () => {
+    // One connection, so the statements after the claim run where the claim ran.
+    const single = createDatabase(env().DATABASE_URL, { max: 1 });
+    try {
+      const scope = newScope();
+      expect(await claimIdempotencyKeys(single.db, [claim(scope, "a"), claim(scope, "b")])).toEqual([true, true]);
+      const [setting] = await single.db.execute<{ synchronous_commit: string }>(sql`show synchronous_commit`);
+      expect(setting?.synchronous_commit).toBe("on");
+      // And it is off inside a claim's own statement: the setting is local to that transaction.
+      const [inside] = await single.db.execute<{ value: boolean }>(
+        sql`select set_config('synchronous_commit', 'off', true) is not null and current_setting('synchronous_commit') = 'off' as value`,
+      );
+      expect(inside?.value).toBe(true);
+      const [after] = await single.db.execute<{ synchronous_commit: string }>(sql`show synchronous_commit`);
+      expect(after?.synchronous_commit).toBe("on");
+      expect((await rowsOf(scope)).map((row) => row.key)).toEqual(["a", "b"]);
+    } finally {
+      await single.sql.end();
+    }
   });
 });
