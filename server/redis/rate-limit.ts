@@ -236,6 +236,7 @@ function memory(): LRUCache<string, MemoryEntry> {
 function memoryChargeAll(charged: Charged[], count: number): Taken | null {
   const now = Date.now();
   const windows: number[] = [];
+  const entries: Array<MemoryEntry | undefined> = [];
   for (const c of charged) {
     const cur = Math.floor(now / c.windowMs);
     const entry = memory().get(c.key);
@@ -243,11 +244,12 @@ function memoryChargeAll(charged: Charged[], count: number): Taken | null {
     const used = Math.floor(previous * (1 - (now % c.windowMs) / c.windowMs)) + (entry?.counts.get(cur) ?? 0);
     if (used + count > c.limit || used >= c.limit) return null;
     windows.push(cur);
+    entries.push(entry);
   }
   if (count > 0)
     charged.forEach((c, i) => {
       const cur = windows[i]!;
-      const entry = memory().get(c.key) ?? { windowMs: c.windowMs, counts: new Map<number, number>() };
+      const entry = entries[i] ?? { windowMs: c.windowMs, counts: new Map<number, number>() };
       for (const window of entry.counts.keys()) if (window < cur - 1) entry.counts.delete(window);
       entry.counts.set(cur, (entry.counts.get(cur) ?? 0) + count);
       memory().set(c.key, entry, { ttl: c.windowMs * 2 });

@@ -1,6 +1,6 @@
 import { getDb } from "@/server/db/client";
 import { insertCodeJobAuditEntry } from "@/server/db/queries/audit-log";
-import { failStalledCodeJobs as failStalled, STALLED_JOB_MESSAGE } from "@/server/db/queries/code-jobs";
+import { markStalledCodeJobsFailed, STALLED_JOB_MESSAGE } from "@/server/db/queries/code-jobs";
 
 /**
  * Bulk jobs whose worker died (a crash or restart mid-job: their transaction died with it, so none of
@@ -9,7 +9,7 @@ import { failStalledCodeJobs as failStalled, STALLED_JOB_MESSAGE } from "@/serve
  */
 export async function failStalledCodeJobs(): Promise<string[]> {
   return getDb().transaction(async (tx) => {
-    const failed = await failStalled(tx);
+    const failed = await markStalledCodeJobsFailed(tx);
     for (const job of failed)
       await insertCodeJobAuditEntry(tx, {
         jobId: job.id,

@@ -24,6 +24,10 @@ export async function insertCodeJob(db: Executor, values: NewCodeJob): Promise<C
   return row;
 }
 
+/** A RUNNING job whose heartbeat is older than STALLED_AFTER_SECONDS: its worker is gone. */
+const stalledNow = () =>
+  sql`${codeJobs.status} = 'RUNNING' and ${codeJobs.updatedAt} < now() - make_interval(secs => ${STALLED_AFTER_SECONDS})`;
+
 /**
  * The job as a reader sees it: a RUNNING job without a recent heartbeat is reported FAILED
  * (its transaction died with its worker, so none of its codes exist).
@@ -35,8 +39,8 @@ export async function findCodeJob(db: Executor, jobId: string) {
       kind: codeJobs.kind,
       status: sql<
         CodeJobRow["status"]
-      >`case when ${codeJobs.status} = 'RUNNING' and ${codeJobs.updatedAt} < now() - make_interval(secs => ${STALLED_AFTER_SECONDS}) then 'FAILED'::code_job_status else ${codeJobs.status} end`,
-      stalled: sql<boolean>`${codeJobs.status} = 'RUNNING' and ${codeJobs.updatedAt} < now() - make_interval(secs => ${STALLED_AFTER_SECONDS})`,
+      >`case when ${stalledNow()} then 'FAILED'::code_job_status else ${codeJobs.status} end`,
+      stalled: sql<boolean>`${stalledNow()}`,
       couponId: codeJobs.couponId,
       bookId: codeJobs.bookId,
       params: codeJobs.params,
@@ -100,11 +104,13 @@ export const STALLED_JOB_MESSAGE = "The worker stopped (crash or restart); none 
  * event, in one statement. The condition is checked again on the row as it is updated, so a job that
  * completed or beat meanwhile is left alone. Returns the jobs it failed.
  */
-export async function failStalledCodeJobs(db: Executor): Promise<Array<{ id: string; kind: CodeJobRow["kind"] }>> {
+export async function markStalledCodeJobsFailed(
+  db: Executor,
+): Promise<Array<{ id: string; kind: CodeJobRow["kind"] }>> {
   return db.execute<{ id: string; kind: CodeJobRow["kind"] }>(sql`
     with j as (
       update code_jobs set status = 'FAILED', message = ${STALLED_JOB_MESSAGE}, updated_at = now(), finished_at = now()
-      where status = 'RUNNING' and updated_at < now() - make_interval(secs => ${STALLED_AFTER_SECONDS})
+      where ${stalledNow()}
       returning code_jobs.*),
     e as (${sql.raw(JOB_FINISHED_EVENT)})
     select id, kind from j`);
